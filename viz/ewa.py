@@ -1,0 +1,107 @@
+"""Figures of the exponentially-weighted-average lesson (pure: data in, plotly figure out).
+
+The average of a series θ₁, θ₂, … with v₀ = 0 is
+
+    v_t = β v_{t−1} + (1 − β) θ_t,        bias-corrected:  v̂_t = v_t / (1 − βᵗ)
+
+computed by `optim.ewa`, the same building block momentum, RMSProp and Adam use. Unrolled,
+v_t = (1 − β) Σ_k β^k θ_{t−k}: the weight of a point k steps back decays by β per step and falls
+to about 1/e after k = 1/(1 − β) steps, which is why 1/(1 − β) reads as the window the average
+spans (β = 0.9 ≈ the last 10 points, β = 0.98 ≈ the last 50).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+import optim
+
+ARTICLE_BETAS = (0.8, 0.9, 0.95, 0.98)
+# one colour per β, light (short memory) to dark (long memory), readable on white
+BETA_COLOURS = ("#f4a259", "#e4572e", "#a23b72", "#2e1760")
+RAW_COLOUR = "#9aa5b1"
+
+
+def window(beta: float) -> float:
+    """1/(1 − β): roughly how many recent points the average spans."""
+    return 1.0 / (1.0 - beta)
+
+
+def ewa_curves(values, betas: Sequence[float], bias_correction: bool) -> np.ndarray:
+    """One averaged curve per β, shape (len(betas), len(values)), from `optim.ewa`."""
+    values = np.asarray(values, dtype=float)
+    return np.stack([optim.ewa(values, b, bias_correction=bias_correction) for b in betas])
+
+
+def ewa_figure(
+    x,
+    values,
+    betas: Sequence[float] = ARTICLE_BETAS,
+    *,
+    bias_correction: bool = False,
+    series_name: str = "series",
+    x_title: str = "",
+) -> go.Figure:
+    """The raw series as faint markers with one EWA curve per β on top."""
+    curves = ewa_curves(values, betas, bias_correction)
+    fig = go.Figure(
+        go.Scatter(
+            x=x,
+            y=np.asarray(values, dtype=float),
+            name=series_name,
+            mode="lines+markers",
+            line={"color": RAW_COLOUR, "width": 1},
+            marker={"color": RAW_COLOUR, "size": 4},
+        )
+    )
+    for k, (beta, curve) in enumerate(zip(betas, curves, strict=True)):
+        fig.add_scatter(
+            x=x,
+            y=curve,
+            name=f"β = {beta:g} (≈ {window(beta):.0f} points)",
+            mode="lines",
+            line={"color": BETA_COLOURS[k % len(BETA_COLOURS)], "width": 2.5},
+        )
+    corrected = "bias-corrected, " if bias_correction else ""
+    fig.update_layout(
+        title=f"{series_name}: exponentially weighted averages ({corrected}v₀ = 0)",
+        xaxis_title=x_title,
+        yaxis_title=series_name,
+        legend={"orientation": "h", "y": -0.18},
+        margin={"l": 60, "r": 20, "t": 60, "b": 40},
+        height=440,
+    )
+    return fig
+
+
+def weights_figure(betas: Sequence[float] = ARTICLE_BETAS, lookback: int = 80) -> go.Figure:
+    """The weight (1 − β)β^k of the point k steps back, with the window 1/(1 − β) marked."""
+    k = np.arange(lookback)
+    fig = go.Figure()
+    for n, beta in enumerate(betas):
+        colour = BETA_COLOURS[n % len(BETA_COLOURS)]
+        fig.add_scatter(
+            x=k,
+            y=(1 - beta) * beta**k,
+            name=f"β = {beta:g}",
+            mode="lines",
+            line={"color": colour, "width": 2},
+        )
+        fig.add_vline(
+            x=window(beta),
+            line={"color": colour, "dash": "dot", "width": 1},
+            annotation_text=f"{window(beta):.0f}",
+            annotation_position="top",
+        )
+    fig.update_layout(
+        title="Weight of a point k steps back: (1 − β)·βᵏ; dotted: the window 1/(1 − β)",
+        xaxis_title="k (steps back)",
+        yaxis_title="weight",
+        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 60, "r": 20, "t": 60, "b": 40},
+        height=340,
+    )
+    return fig
