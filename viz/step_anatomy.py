@@ -1,0 +1,154 @@
+"""One run taken apart step by step: gradient, velocity, per-coordinate scale and actual step.
+
+The article's optimizers are built from exponentially weighted averages (`optim.ewa`) of the
+gradients gₜ seen along the path:
+
+    gradient descent  Δθₜ = −α gₜ
+    momentum          mₜ = ewa(g, β)ₜ                      Δθₜ = −α mₜ
+    RMSProp           vₜ = ewa(g², α_rms)ₜ                 Δθₜ = −α gₜ / (√vₜ + ε)
+    Adam              m̂ₜ = ewa(g, β₁)ₜ / (1−β₁ᵗ), v̂ₜ = ewa(g², β₂)ₜ / (1−β₂ᵗ)
+                                                             Δθₜ = −α m̂ₜ / (√v̂ₜ + ε)
+
+`step_anatomy` rebuilds those pieces from the path the engine produced, so the arrows drawn are
+the quantities of the published rule; `predicted` (rule) and `step` (engine) agree, which the
+tests check. Dividing by √v per coordinate is what lets RMSProp and Adam leave a saddle: along a
+coordinate where gradients are tiny, √v is tiny too and the step there is not.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import plotly.graph_objects as go
+
+import optim
+
+ANATOMY_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
+ARROWS = (  # field, label, colour
+    ("descent", "−α·gradient (plain GD step)", "#d62728"),
+    ("heading", "−α·velocity (averaged gradient)", "#1f77b4"),
+    ("step", "actual step Δθ", "#111111"),
+)
+COORDINATE_COLOURS = ("#e4572e", "#2e86ab")
+
+
+class StepAnatomy(NamedTuple):
+    """Per step t = 0..T−1 (rows), each (T, 2): the pieces of θₜ₊₁ = θₜ + Δθₜ."""
+
+    grad: np.ndarray  # gₜ = ∇J(θₜ)
+    velocity: np.ndarray  # the averaged gradient the step follows (gₜ itself without momentum)
+    scale: np.ndarray  # √vₜ (+ε) the step is divided by per coordinate (ones when not adaptive)
+    predicted: np.ndarray  # −α · velocity / scale, the published rule
+    step: np.ndarray  # θₜ₊₁ − θₜ from the engine's path
+    lr: float
+
+    @property
+    def descent(self) -> np.ndarray:
+        return -self.lr * self.grad
+
+    @property
+    def heading(self) -> np.ndarray:
+        return -self.lr * self.velocity
+
+    @property
+    def effective_lr(self) -> np.ndarray:
+        """α / scale per coordinate: the learning rate each coordinate actually gets."""
+        return self.lr / self.scale
+
+
+def step_anatomy(name: str, hyper: dict, path: np.ndarray, grad_fn) -> StepAnatomy:
+    """Rebuild gradient, velocity and scale along `path` (T+1, 2) for one of ANATOMY_OPTIMIZERS.
+
+    `hyper` holds the registry's flat values (lr, beta, beta1, beta2, alpha, eps,
+    bias_correction); `grad_fn` maps (T, 2) points to (T, 2) gradients.
+    """
+    if name not in ANATOMY_OPTIMIZERS:
+        raise ValueError(f"no step anatomy for {name!r}; choose one of {ANATOMY_OPTIMIZERS}")
+    path = np.asarray(path, dtype=float)
+    grads = np.asarray(grad_fn(path[:-1]), dtype=float)
+    lr = float(hyper["lr"])
+    velocity, scale = grads, np.ones_like(grads)
+    if name == "momentum":
+        velocity = optim.ewa(
+            grads, hyper["beta"], bias_correction=bool(hyper.get("bias_correction", False))
+        )
+    elif name == "rmsprop":
+        scale = np.sqrt(optim.ewa(grads**2, hyper["alpha"])) + hyper["eps"]
+    elif name == "adam":
+        velocity = optim.ewa(grads, hyper["beta1"], bias_correction=True)
+        scale = np.sqrt(optim.ewa(grads**2, hyper["beta2"], bias_correction=True)) + hyper["eps"]
+    return StepAnatomy(
+        grad=grads,
+        velocity=velocity,
+        scale=scale,
+        predicted=-lr * velocity / scale,
+        step=np.diff(path, axis=0),
+        lr=lr,
+    )
+
+
+def arrow_annotations(origin, anatomy: StepAnatomy, t: int, length: float) -> list[dict]:
+    """Plotly arrow annotations from θₜ for −αg, −α·velocity and Δθ, all scaled by one factor.
+
+    The factor makes the longest arrow `length` long (in data units), so arrows compare
+    truthfully with each other even when the steps are far too small to see.
+    """
+    vectors = {field: getattr(anatomy, field)[t] for field, _, _ in ARROWS}
+    longest = max(float(np.hypot(*v)) for v in vectors.values())
+    factor = length / longest if longest > 0 else 1.0
+    x0, y0 = (float(c) for c in origin)
+    notes = []
+    for field, _, colour in ARROWS:
+        dx, dy = vectors[field] * factor
+        notes.append(
+            {
+                "x": x0 + float(dx),
+                "y": y0 + float(dy),
+                "ax": x0,
+                "ay": y0,
+                "xref": "x",
+                "yref": "y",
+                "axref": "x",
+                "ayref": "y",
+                "showarrow": True,
+                "arrowhead": 2,
+                "arrowsize": 1.2,
+                "arrowwidth": 2.5,
+                "arrowcolor": colour,
+                "text": "",
+            }
+        )
+    return notes
+
+
+def scale_figure(anatomy: StepAnatomy, t: int, adaptive: bool) -> go.Figure:
+    """Per coordinate over the steps: |g| and the learning rate it effectively gets (α / √v)."""
+    steps = np.arange(len(anatomy.grad))
+    fig = go.Figure()
+    for k, (coordinate, colour) in enumerate(zip(("θ₁", "θ₂"), COORDINATE_COLOURS, strict=True)):
+        fig.add_scatter(
+            x=steps,
+            y=np.abs(anatomy.grad[:, k]),
+            name=f"|g| along {coordinate}",
+            mode="lines",
+            line={"color": colour, "width": 1.5, "dash": "dot"},
+        )
+        if adaptive:
+            fig.add_scatter(
+                x=steps,
+                y=anatomy.scale[:, k],
+                name=f"√v along {coordinate}",
+                mode="lines",
+                line={"color": colour, "width": 2.5},
+            )
+    fig.add_vline(x=t, line={"color": "#555", "width": 1})
+    fig.update_yaxes(type="log", exponentformat="power")
+    fig.update_layout(
+        title="Gradient size and the per-coordinate scale √v (log)",
+        xaxis_title="step",
+        height=360,
+        margin={"l": 60, "r": 20, "t": 50, "b": 40},
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return fig
