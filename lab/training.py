@@ -1,0 +1,174 @@
+"""Train one network with several optimizers side by side, fairly, and record how each learns.
+
+Every optimizer starts from the same initial weights θ₀ = ``network.init(seed)`` and sees the
+same mini-batches in the same order (one shuffle per epoch, drawn from ``seed``). The optimizers
+advance in lockstep, one epoch each in turn, so the curves grow together and a stop leaves all
+of them at the same epoch. An epoch that ends with a loss that is not finite, or weights beyond a
+bound, marks that optimizer diverged and freezes it at the weights of the epoch before; the
+others carry on.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from lab.datasets import Dataset
+from lab.network import MLP
+
+Optimizer = Any  # anything with optim's init(params) -> state, update(grads, state, params)
+
+
+@dataclass
+class History:
+    """One optimizer's record, one entry per finished epoch (epoch 0 = the initial weights)."""
+
+    label: str
+    epochs: list[int] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)  # training time so far, evaluation excluded
+    train_loss: list[float] = field(default_factory=list)
+    test_loss: list[float] = field(default_factory=list)
+    train_accuracy: list[float] = field(default_factory=list)
+    test_accuracy: list[float] = field(default_factory=list)
+    diverged_at: int | None = None  # the epoch that left the loss non-finite or θ out of bounds
+    params: np.ndarray | None = None  # the latest (or last good) weights
+
+    def record(self, epoch: int, seconds: float, train: tuple, test: tuple) -> None:
+        """Append one epoch's (loss, accuracy) on the training and the test split."""
+        self.epochs.append(epoch)
+        self.seconds.append(seconds)
+        self.train_loss.append(train[0])
+        self.train_accuracy.append(train[1])
+        self.test_loss.append(test[0])
+        self.test_accuracy.append(test[1])
+
+    def reached(self, target: float, metric: str = "train_loss") -> tuple[int, float] | None:
+        """(epoch, seconds) when ``metric`` first fell to ``target`` or below; None if never."""
+        hits = np.flatnonzero(np.asarray(getattr(self, metric)) <= target)
+        return (self.epochs[hits[0]], self.seconds[hits[0]]) if hits.size else None
+
+
+class Progress(NamedTuple):
+    """What the callback sees after each epoch: where we are and the records so far."""
+
+    epoch: int
+    epochs: int
+    histories: list[History]
+
+
+@dataclass
+class TrainingResult:
+    """All optimizers' histories; ``stopped`` when ``should_stop`` ended training early."""
+
+    histories: list[History]
+    epochs: int
+    completed: int
+    stopped: bool
+
+
+def batch_slices(n: int, batch_size: int) -> list[slice]:
+    """Consecutive batches covering 0..n; the last one holds the remainder."""
+    return [slice(start, min(start + batch_size, n)) for start in range(0, n, batch_size)]
+
+
+def _check_settings(data: Dataset, optimizers: Sequence, epochs: int, batch_size: int) -> None:
+    n = len(data.y_train)
+    if not optimizers:
+        raise ValueError("optimizers: choose at least one optimizer")
+    if not isinstance(epochs, int | np.integer) or epochs < 1:
+        raise ValueError(f"epochs: must be a whole number ≥ 1, got {epochs!r}")
+    if not isinstance(batch_size, int | np.integer) or batch_size < 1:
+        raise ValueError(f"batch_size: must be a whole number ≥ 1, got {batch_size!r}")
+    if batch_size > n:
+        raise ValueError(f"batch_size: {batch_size} is larger than the {n} training points")
+    for name, array in zip(Dataset._fields, data, strict=True):
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"data: {name} contains values that are not finite")
+
+
+def train(
+    network: MLP,
+    data: Dataset,
+    optimizers: Sequence[tuple[str, Optimizer]],
+    *,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    seed: int = 0,
+    callback: Callable[[Progress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    bound: float = 1e6,
+) -> TrainingResult:
+    """Train ``network`` on ``data.x_train`` once per (label, optimizer) pair.
+
+    ``batch_size`` None means the full batch. ``callback`` runs after every epoch (and once
+    after epoch 0); ``should_stop`` is asked before every epoch. An optimizer diverges in an
+    epoch that ends with a training loss that is not finite or a weight beyond ±``bound``; it
+    keeps the weights of the epoch before. Raises ValueError on bad settings or when the loss at
+    the initial weights is not finite.
+    """
+    batch_size = len(data.y_train) if batch_size is None else batch_size
+    _check_settings(data, optimizers, epochs, batch_size)
+    theta0 = network.init(seed)
+    initial = _scores(network, theta0, data)
+    if not math.isfinite(initial[0][0]):
+        raise ValueError("loss: not finite at the initial weights; check the data and network")
+
+    histories = [History(label, params=theta0) for label, _ in optimizers]
+    states = [opt.init(theta0) for _, opt in optimizers]
+    seconds = [0.0] * len(optimizers)
+    for history in histories:
+        history.record(0, 0.0, *initial)
+    progress = Progress(0, epochs, histories)
+    if callback:
+        callback(progress)
+
+    shuffle = np.random.default_rng([seed, 1])  # a stream of its own, apart from the weights
+    batches = batch_slices(len(data.y_train), batch_size)
+    epoch = 0
+    while epoch < epochs and not (should_stop and should_stop()):
+        epoch += 1
+        order = shuffle.permutation(len(data.y_train))
+        x, y = data.x_train[order], data.y_train[order]
+        for i, (_, opt) in enumerate(optimizers):
+            history = histories[i]
+            if history.diverged_at is not None:
+                continue
+            start = time.perf_counter()
+            with np.errstate(all="ignore"):
+                params, states[i] = _epoch(network, opt, history.params, states[i], x, y, batches)
+            seconds[i] += time.perf_counter() - start
+            scores = _scores(network, params, data)
+            if math.isfinite(scores[0][0]) and np.abs(params).max() <= bound:
+                history.params = params
+                history.record(epoch, seconds[i], *scores)
+            else:  # keep the weights of the last finished epoch
+                history.diverged_at = epoch
+        progress = Progress(epoch, epochs, histories)
+        if callback:
+            callback(progress)
+    return TrainingResult(histories, epochs, epoch, stopped=epoch < epochs)
+
+
+def _scores(network: MLP, params: np.ndarray, data: Dataset) -> tuple[tuple, tuple]:
+    """(loss, accuracy) on the training split and on the test split; never a warning."""
+    with np.errstate(all="ignore"):
+        return (
+            network.evaluate(params, data.x_train, data.y_train),
+            network.evaluate(params, data.x_test, data.y_test),
+        )
+
+
+def _epoch(network: MLP, opt: Optimizer, params, state, x, y, batches) -> tuple[Any, Any]:
+    """One pass over the batches, stopping early at the first loss that is not finite."""
+    for batch in batches:
+        loss, grad = network.loss_and_grad(params, x[batch], y[batch])
+        if not math.isfinite(loss):
+            break
+        updates, state = opt.update(grad, state, params)
+        params = params + updates
+    return params, state
