@@ -1,0 +1,169 @@
+"""Named optimizers: short chains of the building blocks in optim.transforms.
+
+Keyword names and defaults are torch.optim's (the article's forms ``gd``, ``momentum`` and
+``nesterov`` have none there). In the rules below g_t is the gradient at θ_{t−1}, α the learning
+rate (a float, an array broadcasting over points, or a schedule), λ the weight decay, and
+products and divisions are elementwise.
+"""
+
+import numpy as np
+
+from optim.base import GradientTransformation, chain, check, check_flag, is_shared, value_at
+from optim.transforms import (
+    add_decayed_weights,
+    scale_by_adadelta,
+    scale_by_adagrad,
+    scale_by_adam,
+    scale_by_adamax,
+    scale_by_lion,
+    scale_by_lr,
+    scale_by_nadam,
+    scale_by_radam,
+    scale_by_rms,
+    trace,
+)
+
+
+def _nonzero(value) -> bool:
+    """True when a (checked) hyperparameter is not zero everywhere."""
+    return bool(np.any(np.asarray(value) != 0))
+
+
+def _with_weight_decay(scaler, lr, weight_decay, decoupled=False) -> GradientTransformation:
+    """``scaler`` between L2 weight decay (added to g) or decoupled decay, and the lr step."""
+    if decoupled:
+        return chain(scaler, add_decayed_weights(weight_decay), scale_by_lr(lr))
+    return chain(add_decayed_weights(weight_decay), scaler, scale_by_lr(lr))
+
+
+def gd(lr=0.01) -> GradientTransformation:
+    """Plain gradient descent (the article): θ_t = θ_{t−1} − α·g_t."""
+    return scale_by_lr(lr)
+
+
+def momentum(lr=0.01, beta=0.9, bias_correction=False) -> GradientTransformation:
+    """Momentum in the article's exponentially-weighted-average form:
+    v_t = β·v_{t−1} + (1−β)·g_t with v₀ = 0, θ_t = θ_{t−1} − α·v_t
+    (with ``bias_correction``: − α·v_t/(1−βᵗ)).
+
+    PyTorch's SGD momentum differs in two conventions, both options of the same ``trace``
+    block: it adds the undamped gradient (v_t = β·v + g, steps 1/(1−β) times larger at steady
+    state) and starts the buffer at v₁ = g₁. ``sgd(momentum=β, dampening=β)`` differs from this
+    only in that first step.
+    """
+    beta = check(beta, "beta", 0.0, 1.0, high_open=True)
+    return chain(
+        trace(beta, dampening=beta, init="zero", bias_correction=bias_correction),
+        scale_by_lr(lr),
+    )
+
+
+def nesterov(lr=0.01, momentum=0.9) -> GradientTransformation:
+    """Nesterov momentum in Sutskever et al.'s form as PyTorch writes it:
+    v_t = μ·v_{t−1} + g_t (v₁ = g₁), θ_t = θ_{t−1} − α·(g_t + μ·v_t).
+
+    This is the article's look-ahead step (gradient taken at θ + μ·velocity) rewritten so the
+    gradient is taken at the current params; identical to ``sgd(lr, momentum, nesterov=True)``.
+    """
+    return sgd(lr, momentum=momentum, nesterov=True)
+
+
+def sgd(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
+    """torch.optim.SGD: g ← g_t + λθ; if μ ≠ 0: b_t = μ·b_{t−1} + (1−τ)·g with b₁ = g (PyTorch's
+    first step, the raw gradient), and g ← g + μ·b_t with ``nesterov`` else g ← b_t;
+    θ_t = θ_{t−1} − α·g. τ is ``dampening``. Without momentum this is ``gd``."""
+    nesterov = check_flag(nesterov, "nesterov")
+    momentum = check(momentum, "momentum")
+    dampening = check(dampening, "dampening", 0.0, 1.0)
+    blocks = [add_decayed_weights(weight_decay)]
+    if nesterov or _nonzero(momentum):  # trace refuses nesterov without momentum
+        blocks.append(trace(momentum, dampening=dampening, nesterov=nesterov))
+    return chain(*blocks, scale_by_lr(lr))
+
+
+def rmsprop(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
+    """torch.optim.RMSprop: g ← g_t + λθ; s_t = α·s_{t−1} + (1−α)·g² (s₀ = 0); with
+    ``centered`` s̃ = s_t − ḡ_t² where ḡ_t = α·ḡ + (1−α)·g, else s̃ = s_t; d = g/(√s̃ + ε)
+    (ε outside the root); with μ ≠ 0: b_t = μ·b_{t−1} + d, d ← b_t; θ_t = θ_{t−1} − α_lr·d.
+
+    The article's RMSProp is ``rmsprop(alpha=β)``: the same rule with its decay called β.
+    """
+    momentum = check(momentum, "momentum")
+    scaler = scale_by_rms(alpha, eps, centered)
+    if _nonzero(momentum):
+        scaler = chain(scaler, trace(momentum))  # b₀ = 0 gives b₁ = d₁, as trace's v₁ = g₁
+    return _with_weight_decay(scaler, lr, weight_decay)
+
+
+def adagrad(lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=1e-10):
+    """torch.optim.Adagrad: α_t = α/(1 + (t−1)·η) with η = ``lr_decay``; g ← g_t + λθ;
+    S_t = S_{t−1} + g² (S₀ = initial_accumulator_value); θ_t = θ_{t−1} − α_t·g/(√S_t + ε)."""
+    lr = check(lr, "lr", allow_schedule=True)
+    lr_decay = check(lr_decay, "lr_decay")
+    if _nonzero(lr_decay):
+        base_lr = lr
+
+        def lr(step):
+            return value_at(base_lr, step) / (1.0 + step * lr_decay)
+
+        lr.rowwise = is_shared(base_lr) and is_shared(lr_decay)
+    return _with_weight_decay(scale_by_adagrad(initial_accumulator_value, eps), lr, weight_decay)
+
+
+def adadelta(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0):
+    """torch.optim.Adadelta: g ← g_t + λθ; v_t = ρv + (1−ρ)g²;
+    Δ_t = √(u_{t−1} + ε)/√(v_t + ε)·g (ε inside both roots); u_t = ρu + (1−ρ)Δ_t²;
+    θ_t = θ_{t−1} − α·Δ_t."""
+    return _with_weight_decay(scale_by_adadelta(rho, eps), lr, weight_decay)
+
+
+def adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):
+    """torch.optim.Adam: g ← g_t + λθ (L2, coupled); m_t = β₁m + (1−β₁)g,
+    v_t = β₂v + (1−β₂)g² (m₀ = v₀ = 0); m̂ = m_t/(1−β₁ᵗ); v̂ = v_t/(1−β₂ᵗ), or with
+    ``amsgrad`` v̂ = max_{i≤t} v_i/(1−β₂ᵗ) (the max of the raw v, then corrected);
+    θ_t = θ_{t−1} − α·m̂/(√v̂ + ε) (ε outside the root). The article's Adam is this rule."""
+    return _with_weight_decay(scale_by_adam(betas, eps, amsgrad), lr, weight_decay)
+
+
+def adamw(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False):
+    """torch.optim.AdamW (Loshchilov & Hutter): decoupled decay θ ← θ_{t−1}·(1 − αλ), then
+    the Adam step on the raw gradient: θ_t = θ − α·m̂/(√v̂ + ε). Equal to ``adam`` when λ = 0."""
+    return _with_weight_decay(scale_by_adam(betas, eps, amsgrad), lr, weight_decay, True)
+
+
+def adamax(lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    """torch.optim.Adamax: g ← g_t + λθ; m_t = β₁m + (1−β₁)g; u_t = max(β₂u, |g| + ε)
+    (ε added to |g|); θ_t = θ_{t−1} − α·m_t/((1−β₁ᵗ)·u_t)."""
+    return _with_weight_decay(scale_by_adamax(betas, eps), lr, weight_decay)
+
+
+def nadam(
+    lr=2e-3,
+    betas=(0.9, 0.999),
+    eps=1e-8,
+    weight_decay=0.0,
+    momentum_decay=4e-3,
+    decoupled_weight_decay=False,
+):
+    """torch.optim.NAdam: g ← g_t + λθ (or decoupled decay as AdamW);
+    μ_t = β₁(1 − ½·0.96^{tψ}) with ψ = momentum_decay; m, v as Adam; v̂ = v_t/(1−β₂ᵗ);
+    θ_t = θ_{t−1} − α·[μ_{t+1}m_t/(1 − ∏_{i≤t+1}μ_i) + (1−μ_t)g/(1 − ∏_{i≤t}μ_i)]/(√v̂ + ε)."""
+    decoupled = check_flag(decoupled_weight_decay, "decoupled_weight_decay")
+    scaler = scale_by_nadam(betas, eps, momentum_decay)
+    return _with_weight_decay(scaler, lr, weight_decay, decoupled)
+
+
+def radam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, decoupled_weight_decay=False):
+    """torch.optim.RAdam: g ← g_t + λθ (or decoupled decay); m, v as Adam;
+    ρ_∞ = 2/(1−β₂) − 1, ρ_t = ρ_∞ − 2tβ₂ᵗ/(1−β₂ᵗ); if ρ_t > 5:
+    θ_t = θ_{t−1} − α·m̂·r_t·√(1−β₂ᵗ)/(√v_t + ε) with
+    r_t = √((ρ_t−4)(ρ_t−2)ρ_∞/((ρ_∞−4)(ρ_∞−2)ρ_t)), else θ_t = θ_{t−1} − α·m̂."""
+    decoupled = check_flag(decoupled_weight_decay, "decoupled_weight_decay")
+    return _with_weight_decay(scale_by_radam(betas, eps), lr, weight_decay, decoupled)
+
+
+def lion(lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0):
+    """Lion (Chen et al. 2023, Algorithm 2): c_t = β₁m + (1−β₁)g_t;
+    θ_t = θ_{t−1} − α·(sign(c_t) + λθ_{t−1}) (decoupled decay); m_t = β₂m + (1−β₂)g_t.
+    Defaults are the paper's (not in torch.optim)."""
+    return _with_weight_decay(scale_by_lion(betas), lr, weight_decay, True)

@@ -1,0 +1,122 @@
+"""The transformation protocol, composition, and hyperparameter checking.
+
+An optimizer is a pair of pure functions over float arrays of any shape (Optax's design):
+``state = opt.init(params)`` and ``updates, state = opt.update(grads, state, params)``;
+the caller applies ``params + updates``. Hyperparameters are floats, arrays that broadcast
+against the params (one value per point, say), or for learning rates a schedule ``step -> value``.
+"""
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import numpy as np
+
+State = Any
+Hyper = float | np.ndarray
+Schedule = Callable[[int], Hyper]
+
+
+class GradientTransformation(NamedTuple):
+    """``init(params) -> state`` and ``update(grads, state, params) -> (updates, state)``."""
+
+    init: Callable[[np.ndarray], State]
+    update: Callable[[np.ndarray, State, np.ndarray | None], tuple[np.ndarray, State]]
+
+
+class EmptyState(NamedTuple):
+    """State of a transformation that remembers nothing."""
+
+
+def transformation(init, update, *hypers, rowwise=True) -> GradientTransformation:
+    """Wrap ``init``/``update``, marking whether ``run`` may step blocks of points separately.
+
+    That is safe when the update treats each row of params on its own (``rowwise``) and every
+    hyperparameter is shared by all points (a float, a bool, or a schedule of ours built from
+    floats).
+    """
+    update.rowwise = rowwise and all(is_shared(h) for h in hypers)
+    return GradientTransformation(init, update)
+
+
+def is_shared(hyper) -> bool:
+    """True when ``hyper`` is the same for every point (so blocks of points may be split)."""
+    if callable(hyper):
+        return getattr(hyper, "rowwise", False)
+    return hyper is None or isinstance(hyper, bool | int | float | str)
+
+
+def stateless(fn: Callable[[np.ndarray, np.ndarray | None], np.ndarray], *hypers):
+    """A transformation without state from ``fn(updates, params) -> updates``."""
+
+    def update(updates, state, params=None):
+        return fn(updates, params), state
+
+    return transformation(lambda params: EmptyState(), update, *hypers)
+
+
+def chain(*transforms: GradientTransformation) -> GradientTransformation:
+    """Apply ``transforms`` one after the other; the state is the tuple of their states."""
+
+    def init(params):
+        return tuple(t.init(params) for t in transforms)
+
+    def update(updates, state, params=None):
+        new_state = []
+        for t, s in zip(transforms, state, strict=True):
+            updates, s = t.update(updates, s, params)
+            new_state.append(s)
+        return updates, tuple(new_state)
+
+    update.rowwise = all(getattr(t.update, "rowwise", False) for t in transforms)
+    return GradientTransformation(init, update)
+
+
+def value_at(hyper: Hyper | Schedule, step: int) -> Hyper:
+    """The value of a hyperparameter at ``step`` (0 for the first update)."""
+    return hyper(step) if callable(hyper) else hyper
+
+
+def check(
+    value,
+    name: str,
+    low: float = 0.0,
+    high: float = np.inf,
+    *,
+    high_open: bool = False,
+    allow_schedule: bool = False,
+) -> Hyper | Schedule:
+    """Return ``value`` as a float (or float array), or raise ValueError naming ``name``.
+
+    Every entry must be finite and lie in ``[low, high]`` (``[low, high)`` with ``high_open``).
+    Schedules are accepted where ``allow_schedule`` and checked when called.
+    """
+    if allow_schedule and callable(value):
+        return value
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number or an array of numbers, got {value!r}") from None
+    inside = (array >= low) & ((array < high) if high_open else (array <= high))
+    if not (np.all(np.isfinite(array)) and np.all(inside)):
+        interval = f"[{low:g}, {high:g}{')' if high_open else ']'}"
+        raise ValueError(f"{name} must be finite and in {interval}, got {value!r}")
+    return float(array) if array.ndim == 0 else array
+
+
+def check_betas(betas, name: str = "betas") -> tuple[Hyper, Hyper]:
+    """Two decay rates, each in [0, 1)."""
+    try:
+        beta1, beta2 = betas
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair (beta1, beta2), got {betas!r}") from None
+    return (
+        check(beta1, f"{name}[0]", 0.0, 1.0, high_open=True),
+        check(beta2, f"{name}[1]", 0.0, 1.0, high_open=True),
+    )
+
+
+def check_flag(value, name: str) -> bool:
+    """A boolean option (numpy bools welcome)."""
+    if not isinstance(value, bool | np.bool_):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)

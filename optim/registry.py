@@ -1,0 +1,393 @@
+"""``OPTIMIZERS``: every named optimizer with what a UI needs to offer it.
+
+Defaults here are chosen for 2-D surfaces on domains of about [−3, 3]² (the article's values
+where it gives one: gradient descent α = 0.01, momentum β = 0.9); the factories keep torch's.
+Any values inside the ranges build without error and run without warnings.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from optim import alias
+from optim.base import GradientTransformation, check, check_flag
+
+
+@dataclass(frozen=True)
+class Hyperparameter:
+    name: str  # flat key (UI, URL): the factory keyword, with betas split into beta1/beta2
+    label: str  # display label, e.g. "β₁"
+    default: float | bool
+    low: float | None  # None for flags
+    high: float | None
+    scale: str  # "log" | "linear" | "bool"
+    help: str
+
+    def check(self, value):
+        """``value`` if it is allowed here, else ValueError naming this hyperparameter."""
+        if self.scale == "bool":
+            return check_flag(value, self.name)
+        return check(value, self.name, self.low, self.high, allow_schedule=self.name == "lr")
+
+
+@dataclass(frozen=True)
+class OptimizerSpec:
+    name: str
+    label: str
+    factory: Callable[..., GradientTransformation]
+    hyperparameters: tuple[Hyperparameter, ...]
+    description: str
+    latex: str
+    reference: str
+
+    def defaults(self) -> dict[str, float | bool]:
+        return {h.name: h.default for h in self.hyperparameters}
+
+    def build(self, **values) -> GradientTransformation:
+        """The optimizer for flat ``values`` (missing ones take their default); ValueError for
+        an unknown name or a value outside its range. ``lr`` may also be a schedule."""
+        known = {h.name: h for h in self.hyperparameters}
+        for name in values:
+            if name not in known:
+                raise ValueError(f"{self.name} has no hyperparameter {name!r}")
+        kwargs = {name: known[name].check(v) for name, v in (self.defaults() | values).items()}
+        if "beta1" in kwargs:
+            kwargs["betas"] = (kwargs.pop("beta1"), kwargs.pop("beta2"))
+        return self.factory(**kwargs)
+
+
+def _number(name, label, default, low, high, scale, help):
+    return Hyperparameter(name, label, default, low, high, scale, help)
+
+
+def _flag(name, label, help, default=False):
+    return Hyperparameter(name, label, default, None, None, "bool", help)
+
+
+def _lr(default, low=1e-4, high=1.0):
+    return _number("lr", "α (learning rate)", default, low, high, "log", "Step size.")
+
+
+def _beta1(default=0.9):
+    help = "Decay of the running mean of gradients (momentum)."
+    return _number("beta1", "β₁", default, 0.0, 0.999, "linear", help)
+
+
+def _beta2(default=0.999):
+    help = "Decay of the running mean of squared gradients."
+    return _number("beta2", "β₂", default, 0.0, 0.9999, "linear", help)
+
+
+def _eps(default=1e-8):
+    help = "Added to the denominator so a zero gradient does not divide by zero."
+    return _number("eps", "ε", default, 1e-10, 1.0, "log", help)
+
+
+def _momentum(default=0.9, low=0.0):
+    help = "Fraction of the previous velocity kept at each step."
+    return _number("momentum", "μ (momentum)", default, low, 0.99, "linear", help)
+
+
+def _weight_decay(default=0.0, decoupled=False):
+    kind = (
+        "Shrinks θ towards 0 directly, outside the adaptive scaling."
+        if decoupled
+        else ("Adds λθ to the gradient (L2 regularisation).")
+    )
+    return _number("weight_decay", "λ (weight decay)", default, 0.0, 1.0, "linear", kind)
+
+
+_AMSGRAD = _flag("amsgrad", "AMSGrad", "Use the running maximum of the second moment.")
+_G = r"g_t &= \nabla J(\theta_{t-1})"
+_ADAM_MOMENTS = (
+    r"m_t &= \beta_1 m_{t-1} + (1-\beta_1)\,g_t \\ v_t &= \beta_2 v_{t-1} + (1-\beta_2)\,g_t^2 \\ "
+)
+_TORCH = "https://pytorch.org/docs/stable/generated/torch.optim.{}.html"
+
+
+def _aligned(*lines: str) -> str:
+    return r"\begin{aligned} " + r" \\ ".join(lines) + r" \end{aligned}"
+
+
+def _spec(name, label, factory, hyperparameters, description, latex, reference):
+    return name, OptimizerSpec(
+        name, label, factory, tuple(hyperparameters), description, latex, reference
+    )
+
+
+OPTIMIZERS: dict[str, OptimizerSpec] = dict(
+    [
+        _spec(
+            "gd",
+            "Gradient descent",
+            alias.gd,
+            [_lr(0.01)],
+            "Step straight downhill, in proportion to the slope.",
+            _aligned(_G, r"\theta_t &= \theta_{t-1} - \alpha\, g_t"),
+            "Cauchy (1847); the article's gradient descent",
+        ),
+        _spec(
+            "sgd",
+            "SGD (PyTorch)",
+            alias.sgd,
+            [
+                _lr(0.002),
+                _momentum(0.9),
+                _number(
+                    "dampening",
+                    "τ (dampening)",
+                    0.0,
+                    0.0,
+                    0.99,
+                    "linear",
+                    "Fraction of each new gradient left out of the velocity.",
+                ),
+                _weight_decay(),
+            ],
+            "PyTorch's SGD: a velocity that adds up gradients, starting from the first one.",
+            _aligned(
+                r"g &= \nabla J(\theta_{t-1}) + \lambda\theta_{t-1}",
+                r"b_t &= \mu\, b_{t-1} + (1-\tau)\, g, \quad b_1 = g",
+                r"\theta_t &= \theta_{t-1} - \alpha\, b_t",
+            ),
+            _TORCH.format("SGD"),
+        ),
+        _spec(
+            "momentum",
+            "Momentum",
+            alias.momentum,
+            [
+                _lr(0.01),
+                _number(
+                    "beta",
+                    "β (momentum)",
+                    0.9,
+                    0.0,
+                    0.99,
+                    "linear",
+                    "Decay of the exponentially weighted average of gradients.",
+                ),
+                _flag(
+                    "bias_correction",
+                    "Bias correction",
+                    "Divide the average by 1 − βᵗ so early steps are not too small.",
+                ),
+            ],
+            "Step along an exponentially weighted average of past gradients (the article's form).",
+            _aligned(
+                _G,
+                r"v_t &= \beta\, v_{t-1} + (1-\beta)\, g_t, \quad v_0 = 0",
+                r"\theta_t &= \theta_{t-1} - \alpha\, v_t"
+                r" \quad \left(\text{or } \alpha\,\tfrac{v_t}{1-\beta^t}\right)",
+            ),
+            "Polyak (1964); Ng, deeplearning.ai (the EWA form)",
+        ),
+        _spec(
+            "nesterov",
+            "Nesterov momentum",
+            alias.nesterov,
+            [_lr(0.002), _momentum(0.9, low=0.01)],
+            "Momentum that corrects its course with a look-ahead gradient.",
+            _aligned(
+                _G,
+                r"v_t &= \mu\, v_{t-1} + g_t, \quad v_1 = g_1",
+                r"\theta_t &= \theta_{t-1} - \alpha\,(g_t + \mu\, v_t)",
+            ),
+            "Nesterov (1983); Sutskever et al. (2013); " + _TORCH.format("SGD"),
+        ),
+        _spec(
+            "rmsprop",
+            "RMSProp",
+            alias.rmsprop,
+            [
+                _lr(0.01),
+                _number(
+                    "alpha",
+                    "β (alpha: decay of g²)",
+                    0.9,
+                    0.0,
+                    0.999,
+                    "linear",
+                    "Decay of the running mean of squared gradients.",
+                ),
+                _eps(),
+                _momentum(0.0),
+                _flag("centered", "Centered", "Divide by the running variance instead."),
+                _weight_decay(),
+            ],
+            "Divide each coordinate's step by the root of its recent squared gradients.",
+            _aligned(
+                _G,
+                r"s_t &= \beta\, s_{t-1} + (1-\beta)\, g_t^2",
+                r"\theta_t &= \theta_{t-1} - \alpha\, \frac{g_t}{\sqrt{s_t} + \varepsilon}",
+            ),
+            "Hinton, Coursera lecture 6e (2012); " + _TORCH.format("RMSprop"),
+        ),
+        _spec(
+            "adagrad",
+            "Adagrad",
+            alias.adagrad,
+            [
+                _lr(0.5, high=5.0),
+                _number(
+                    "lr_decay",
+                    "η (lr decay)",
+                    0.0,
+                    0.0,
+                    1.0,
+                    "linear",
+                    "Learning rate divided by 1 + (t−1)η.",
+                ),
+                _number(
+                    "initial_accumulator_value",
+                    "S₀",
+                    0.0,
+                    0.0,
+                    1.0,
+                    "linear",
+                    "Starting value of the sum of squared gradients.",
+                ),
+                _eps(1e-10),
+                _weight_decay(),
+            ],
+            "Divide each coordinate's step by the root of all its squared gradients so far.",
+            _aligned(
+                _G,
+                r"S_t &= S_{t-1} + g_t^2",
+                r"\theta_t &= \theta_{t-1} - \frac{\alpha}{1+(t-1)\eta}\,"
+                r"\frac{g_t}{\sqrt{S_t} + \varepsilon}",
+            ),
+            "Duchi, Hazan & Singer (2011); " + _TORCH.format("Adagrad"),
+        ),
+        _spec(
+            "adadelta",
+            "Adadelta",
+            alias.adadelta,
+            [
+                _lr(1.0, low=1e-2, high=10.0),
+                _number(
+                    "rho",
+                    "ρ",
+                    0.9,
+                    0.0,
+                    0.999,
+                    "linear",
+                    "Decay of the running means of g² and of the steps².",
+                ),
+                _eps(1e-2),
+                _weight_decay(),
+            ],
+            "Scale steps by the ratio of recent step sizes to recent gradient sizes.",
+            _aligned(
+                _G,
+                r"v_t &= \rho\, v_{t-1} + (1-\rho)\, g_t^2",
+                r"\Delta_t &= \frac{\sqrt{u_{t-1}+\varepsilon}}{\sqrt{v_t+\varepsilon}}\, g_t, \quad"
+                r" u_t = \rho\, u_{t-1} + (1-\rho)\,\Delta_t^2",
+                r"\theta_t &= \theta_{t-1} - \alpha\,\Delta_t",
+            ),
+            "Zeiler (2012); " + _TORCH.format("Adadelta"),
+        ),
+        _spec(
+            "adam",
+            "Adam",
+            alias.adam,
+            [_lr(0.05), _beta1(), _beta2(), _eps(), _AMSGRAD, _weight_decay()],
+            "Momentum and RMSProp together, with bias-corrected averages.",
+            _aligned(
+                _G + r" \quad m_0 = v_0 = 0",
+                _ADAM_MOMENTS + r"\theta_t &= \theta_{t-1} - \alpha\,"
+                r"\frac{m_t/(1-\beta_1^t)}{\sqrt{v_t/(1-\beta_2^t)} + \varepsilon}",
+            ),
+            "Kingma & Ba (2015); " + _TORCH.format("Adam"),
+        ),
+        _spec(
+            "adamw",
+            "AdamW",
+            alias.adamw,
+            [_lr(0.05), _beta1(), _beta2(), _eps(), _AMSGRAD, _weight_decay(0.01, True)],
+            "Adam with weight decay applied to θ directly instead of through the gradient.",
+            _aligned(
+                _G,
+                _ADAM_MOMENTS + r"\theta_t &= \theta_{t-1}(1-\alpha\lambda) - \alpha\,"
+                r"\frac{m_t/(1-\beta_1^t)}{\sqrt{v_t/(1-\beta_2^t)} + \varepsilon}",
+            ),
+            "Loshchilov & Hutter (2019); " + _TORCH.format("AdamW"),
+        ),
+        _spec(
+            "adamax",
+            "Adamax",
+            alias.adamax,
+            [_lr(0.05), _beta1(), _beta2(), _eps(), _weight_decay()],
+            "Adam with the root mean square replaced by a decaying maximum of |g|.",
+            _aligned(
+                _G,
+                r"m_t &= \beta_1 m_{t-1} + (1-\beta_1)\,g_t",
+                r"u_t &= \max(\beta_2 u_{t-1},\ |g_t| + \varepsilon)",
+                r"\theta_t &= \theta_{t-1} - \frac{\alpha}{1-\beta_1^t}\,\frac{m_t}{u_t}",
+            ),
+            "Kingma & Ba (2015), section 7; " + _TORCH.format("Adamax"),
+        ),
+        _spec(
+            "nadam",
+            "NAdam",
+            alias.nadam,
+            [
+                _lr(0.05),
+                _beta1(),
+                _beta2(),
+                _eps(),
+                _number(
+                    "momentum_decay",
+                    "ψ (momentum decay)",
+                    4e-3,
+                    1e-4,
+                    0.1,
+                    "log",
+                    "How fast the momentum coefficient μₜ warms up to β₁.",
+                ),
+                _weight_decay(),
+            ],
+            "Adam with a Nesterov look-ahead on the momentum term.",
+            _aligned(
+                _G + r", \quad \mu_t = \beta_1\left(1 - \tfrac12\, 0.96^{t\psi}\right)",
+                _ADAM_MOMENTS + r"\theta_t &= \theta_{t-1} - \alpha\,\frac{"
+                r"\frac{\mu_{t+1} m_t}{1-\prod_{i=1}^{t+1}\mu_i}"
+                r" + \frac{(1-\mu_t) g_t}{1-\prod_{i=1}^{t}\mu_i}}"
+                r"{\sqrt{v_t/(1-\beta_2^t)} + \varepsilon}",
+            ),
+            "Dozat (2016); " + _TORCH.format("NAdam"),
+        ),
+        _spec(
+            "radam",
+            "RAdam",
+            alias.radam,
+            [_lr(0.05), _beta1(), _beta2(), _eps(), _weight_decay()],
+            "Adam that holds back the adaptive step until its variance estimate is reliable.",
+            _aligned(
+                _G + r", \quad \hat m_t = m_t/(1-\beta_1^t)",
+                _ADAM_MOMENTS + r"\rho_\infty &= \tfrac{2}{1-\beta_2} - 1, \quad"
+                r" \rho_t = \rho_\infty - \tfrac{2t\beta_2^t}{1-\beta_2^t}",
+                r"\theta_t &= \theta_{t-1} - \begin{cases} \alpha\,\hat m_t\, r_t\,"
+                r"\frac{\sqrt{1-\beta_2^t}}{\sqrt{v_t} + \varepsilon} & \rho_t > 5 \\"
+                r" \alpha\,\hat m_t & \text{otherwise} \end{cases}",
+                r"r_t &= \sqrt{\tfrac{(\rho_t-4)(\rho_t-2)\rho_\infty}"
+                r"{(\rho_\infty-4)(\rho_\infty-2)\rho_t}}",
+            ),
+            "Liu et al. (2020); " + _TORCH.format("RAdam"),
+        ),
+        _spec(
+            "lion",
+            "Lion",
+            alias.lion,
+            [_lr(0.01), _beta1(), _beta2(0.99), _weight_decay(0.0, True)],
+            "Step by the sign of an interpolated momentum: every coordinate moves ±α.",
+            _aligned(
+                _G,
+                r"c_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t",
+                r"\theta_t &= \theta_{t-1} - \alpha\,(\operatorname{sign}(c_t)"
+                r" + \lambda\theta_{t-1})",
+                r"m_t &= \beta_2 m_{t-1} + (1-\beta_2)\, g_t",
+            ),
+            "Chen et al. (2023), Symbolic Discovery of Optimization Algorithms, Algorithm 2",
+        ),
+    ]
+)

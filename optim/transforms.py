@@ -1,0 +1,374 @@
+"""Building blocks. Each named optimizer (optim.alias) is a short chain of these.
+
+Notation: g is the incoming update (the gradient at the start of a chain), t = 1, 2, ... the
+step, θ the params. Every state is a small immutable NamedTuple declared right above the
+transformation that owns it; ``update`` returns a new one and never mutates its input.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from optim.base import (
+    EmptyState,
+    check,
+    check_betas,
+    check_flag,
+    stateless,
+    transformation,
+    value_at,
+)
+
+# ---------------------------------------------------------------- stateless transforms
+
+
+def add_decayed_weights(weight_decay=0.0):
+    """``g + λ·θ``. Before a scaler this is L2 regularisation (torch's ``weight_decay``);
+    after it and before ``scale_by_lr`` it is decoupled decay θ ← θ − α·λ·θ (AdamW, Lion)."""
+    weight_decay = check(weight_decay, "weight_decay")
+    return stateless(lambda g, params: g + weight_decay * params, weight_decay)
+
+
+def clip_by_value(max_value):
+    """Clamp every entry of g to ``[−max_value, max_value]``."""
+    max_value = check(max_value, "max_value")
+    return stateless(lambda g, params: np.clip(g, -max_value, max_value), max_value)
+
+
+def clip_by_norm(max_norm):
+    """Rescale each point's g (the last axis) to Euclidean norm at most ``max_norm``."""
+    max_norm = check(max_norm, "max_norm")
+
+    def clip(g, params):
+        norm = np.sqrt(np.sum(g * g, axis=-1, keepdims=True))
+        return g * (max_norm / np.maximum(norm, max_norm)) if np.any(norm > max_norm) else g
+
+    return stateless(clip, max_norm)
+
+
+class ScaleByLrState(NamedTuple):
+    step: int  # updates applied so far: the schedule's argument
+
+
+def scale_by_lr(lr):
+    """``−α(t)·g``: the descent step, with ``lr`` a float, an array or a schedule."""
+    lr = check(lr, "lr", allow_schedule=True)
+
+    def update(g, state, params=None):
+        return -value_at(lr, state.step) * g, ScaleByLrState(state.step + 1)
+
+    return transformation(lambda params: ScaleByLrState(0), update, lr)
+
+
+class AddNoiseState(NamedTuple):
+    step: int
+
+
+def add_noise(sigma, seed: int = 0):
+    """``g + σ(t)·ξ`` with ξ standard normal, drawn from ``(seed, step)`` so that a run is
+    reproducible and ``update`` stays pure. Put it first in a chain to mimic stochastic
+    gradients."""
+    sigma = check(sigma, "sigma", allow_schedule=True)
+    seed = int(check(seed, "seed"))
+
+    def update(g, state, params=None):
+        noise = np.random.default_rng((seed, state.step)).standard_normal(np.shape(g))
+        return g + value_at(sigma, state.step) * noise, AddNoiseState(state.step + 1)
+
+    # Splitting points into blocks would restart the noise stream in each block.
+    return transformation(lambda params: AddNoiseState(0), update, rowwise=False)
+
+
+# ---------------------------------------------------------------- momentum
+
+
+class TraceState(NamedTuple):
+    step: int
+    velocity: np.ndarray
+
+
+def trace(beta, *, dampening=0.0, nesterov=False, init="gradient", bias_correction=False):
+    """Momentum buffer: ``v_t = β·v_{t−1} + (1 − dampening)·g_t``, output ``v_t``
+    (``g_t + β·v_t`` with ``nesterov``), divided by ``1 − βᵗ`` with ``bias_correction``.
+
+    ``init="gradient"`` is PyTorch's convention: the first step fills the buffer with the raw
+    gradient, v₁ = g₁. ``init="zero"`` is the article's: v₀ = 0, so v₁ = (1 − dampening)·g₁;
+    with dampening = β that is the exponentially weighted average of the gradients, and
+    bias correction turns it into their weighted mean.
+    """
+    beta = check(beta, "momentum")
+    dampening = check(dampening, "dampening", 0.0, 1.0)
+    nesterov = check_flag(nesterov, "nesterov")
+    bias_correction = check_flag(bias_correction, "bias_correction")
+    if init not in ("gradient", "zero"):
+        raise ValueError(f"init must be 'gradient' or 'zero', got {init!r}")
+    if nesterov and (np.any(np.asarray(beta) <= 0) or np.any(np.asarray(dampening) != 0)):
+        raise ValueError("nesterov requires momentum > 0 and dampening = 0")
+
+    def update(g, state, params=None):
+        t = state.step + 1
+        if t == 1 and init == "gradient":
+            v = g
+        else:
+            v = beta * state.velocity + (1.0 - dampening) * g
+        out = g + beta * v if nesterov else v
+        if bias_correction:
+            out = out / (1.0 - beta**t)
+        return out, TraceState(t, v)
+
+    def init_fn(params):
+        return TraceState(0, np.zeros_like(params, dtype=float))
+
+    return transformation(init_fn, update, beta, dampening)
+
+
+# ---------------------------------------------------------------- adaptive scalers
+
+
+class ScaleByRmsState(NamedTuple):
+    step: int
+    square_avg: np.ndarray
+    grad_avg: np.ndarray | None  # only when centered
+
+
+def scale_by_rms(alpha=0.99, eps=1e-8, centered=False):
+    """``s_t = α·s_{t−1} + (1−α)·g²`` (s₀ = 0), output ``g / (√s_t + ε)`` (ε outside the root,
+    as PyTorch). ``centered`` subtracts the squared running mean ``ḡ_t²`` under the root; that
+    difference is clamped at 0 against rounding (where PyTorch would take √ of −1e-17)."""
+    alpha = check(alpha, "alpha", 0.0, 1.0, high_open=True)
+    eps = check(eps, "eps")
+    centered = check_flag(centered, "centered")
+
+    def update(g, state, params=None):
+        s = alpha * state.square_avg + (1.0 - alpha) * (g * g)
+        mean = alpha * state.grad_avg + (1.0 - alpha) * g if centered else None
+        variance = np.maximum(s - mean * mean, 0.0) if centered else s
+        return g / (np.sqrt(variance) + eps), ScaleByRmsState(state.step + 1, s, mean)
+
+    def init(params):
+        zeros = np.zeros_like(params, dtype=float)
+        return ScaleByRmsState(0, zeros, zeros if centered else None)
+
+    return transformation(init, update, alpha, eps)
+
+
+class ScaleByAdagradState(NamedTuple):
+    step: int
+    sum_sq: np.ndarray
+
+
+def scale_by_adagrad(initial_accumulator_value=0.0, eps=1e-10):
+    """``S_t = S_{t−1} + g²`` (S₀ = initial_accumulator_value), output ``g / (√S_t + ε)``."""
+    initial = check(initial_accumulator_value, "initial_accumulator_value")
+    eps = check(eps, "eps")
+
+    def update(g, state, params=None):
+        total = state.sum_sq + g * g
+        return g / (np.sqrt(total) + eps), ScaleByAdagradState(state.step + 1, total)
+
+    def init(params):
+        return ScaleByAdagradState(0, np.zeros_like(params, dtype=float) + initial)
+
+    return transformation(init, update, initial, eps)
+
+
+class ScaleByAdadeltaState(NamedTuple):
+    step: int
+    square_avg: np.ndarray  # v: running mean of g²
+    acc_delta: np.ndarray  # u: running mean of Δ²
+
+
+def scale_by_adadelta(rho=0.9, eps=1e-6):
+    """``v_t = ρv + (1−ρ)g²``, ``Δ_t = √(u_{t−1} + ε) / √(v_t + ε) · g``,
+    ``u_t = ρu + (1−ρ)Δ_t²`` (ε inside both roots, as PyTorch); output Δ_t."""
+    rho = check(rho, "rho", 0.0, 1.0)
+    eps = check(eps, "eps")
+
+    def update(g, state, params=None):
+        v = rho * state.square_avg + (1.0 - rho) * (g * g)
+        delta = np.sqrt((state.acc_delta + eps) / (v + eps)) * g
+        u = rho * state.acc_delta + (1.0 - rho) * (delta * delta)
+        return delta, ScaleByAdadeltaState(state.step + 1, v, u)
+
+    def init(params):
+        zeros = np.zeros_like(params, dtype=float)
+        return ScaleByAdadeltaState(0, zeros, zeros)
+
+    return transformation(init, update, rho, eps)
+
+
+class ScaleByAdamState(NamedTuple):
+    step: int
+    exp_avg: np.ndarray  # m
+    exp_avg_sq: np.ndarray  # v
+    max_exp_avg_sq: np.ndarray | None  # only with amsgrad
+
+
+def scale_by_adam(betas=(0.9, 0.999), eps=1e-8, amsgrad=False):
+    """``m_t = β₁m + (1−β₁)g``, ``v_t = β₂v + (1−β₂)g²`` (m₀ = v₀ = 0), output
+    ``m̂ / (√v̂ + ε)`` with ``m̂ = m_t/(1−β₁ᵗ)``, ``v̂ = v_t/(1−β₂ᵗ)``. With ``amsgrad`` v̂ uses
+    the running maximum of the raw v_t, bias-corrected afterwards (as PyTorch)."""
+    beta1, beta2 = check_betas(betas)
+    eps = check(eps, "eps")
+    amsgrad = check_flag(amsgrad, "amsgrad")
+
+    def update(g, state, params=None):
+        t = state.step + 1
+        m = beta1 * state.exp_avg + (1.0 - beta1) * g
+        v = beta2 * state.exp_avg_sq + (1.0 - beta2) * (g * g)
+        v_max = np.maximum(state.max_exp_avg_sq, v) if amsgrad else None
+        denom = np.sqrt((v_max if amsgrad else v) / (1.0 - beta2**t)) + eps
+        return (m / (1.0 - beta1**t)) / denom, ScaleByAdamState(t, m, v, v_max)
+
+    def init(params):
+        zeros = np.zeros_like(params, dtype=float)
+        return ScaleByAdamState(0, zeros, zeros, zeros if amsgrad else None)
+
+    return transformation(init, update, beta1, beta2, eps)
+
+
+class ScaleByAdamaxState(NamedTuple):
+    step: int
+    exp_avg: np.ndarray  # m
+    exp_inf: np.ndarray  # u: decaying infinity norm
+
+
+def scale_by_adamax(betas=(0.9, 0.999), eps=1e-8):
+    """``m_t = β₁m + (1−β₁)g``, ``u_t = max(β₂u, |g| + ε)`` (ε added to |g|, as PyTorch),
+    output ``m_t / ((1−β₁ᵗ)·u_t)``."""
+    beta1, beta2 = check_betas(betas)
+    eps = check(eps, "eps")
+
+    def update(g, state, params=None):
+        t = state.step + 1
+        m = beta1 * state.exp_avg + (1.0 - beta1) * g
+        u = np.maximum(beta2 * state.exp_inf, np.abs(g) + eps)
+        return m / ((1.0 - beta1**t) * u), ScaleByAdamaxState(t, m, u)
+
+    def init(params):
+        zeros = np.zeros_like(params, dtype=float)
+        return ScaleByAdamaxState(0, zeros, zeros)
+
+    return transformation(init, update, beta1, beta2, eps)
+
+
+class ScaleByNadamState(NamedTuple):
+    step: int
+    mu_product: float | np.ndarray  # ∏ μ_i up to t
+    exp_avg: np.ndarray
+    exp_avg_sq: np.ndarray
+
+
+def scale_by_nadam(betas=(0.9, 0.999), eps=1e-8, momentum_decay=4e-3):
+    """Dozat's NAdam as PyTorch: ``μ_t = β₁(1 − ½·0.96^{tψ})`` (ψ = momentum_decay),
+    m and v as Adam, ``v̂ = v_t/(1−β₂ᵗ)``, output
+    ``[μ_{t+1}·m_t/(1 − ∏_{i≤t+1}μ_i) + (1−μ_t)·g/(1 − ∏_{i≤t}μ_i)] / (√v̂ + ε)``."""
+    beta1, beta2 = check_betas(betas)
+    eps = check(eps, "eps")
+    psi = check(momentum_decay, "momentum_decay")
+
+    def update(g, state, params=None):
+        t = state.step + 1
+        mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))
+        mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
+        product = state.mu_product * mu
+        m = beta1 * state.exp_avg + (1.0 - beta1) * g
+        v = beta2 * state.exp_avg_sq + (1.0 - beta2) * (g * g)
+        denom = np.sqrt(v / (1.0 - beta2**t)) + eps
+        out = ((1.0 - mu) / (1.0 - product)) * g + (mu_next / (1.0 - product * mu_next)) * m
+        return out / denom, ScaleByNadamState(t, product, m, v)
+
+    def init(params):
+        zeros = np.zeros_like(params, dtype=float)
+        return ScaleByNadamState(0, 1.0, zeros, zeros)
+
+    return transformation(init, update, beta1, beta2, eps, psi)
+
+
+class ScaleByRadamState(NamedTuple):
+    step: int
+    exp_avg: np.ndarray
+    exp_avg_sq: np.ndarray
+
+
+def scale_by_radam(betas=(0.9, 0.999), eps=1e-8):
+    """Liu et al.'s RAdam as PyTorch: m, v as Adam, ``ρ_∞ = 2/(1−β₂) − 1``,
+    ``ρ_t = ρ_∞ − 2tβ₂ᵗ/(1−β₂ᵗ)``. When ρ_t > 5 the output is
+    ``m̂·r_t·√(1−β₂ᵗ)/(√v_t + ε)`` with ``r_t = √((ρ_t−4)(ρ_t−2)ρ_∞ / ((ρ_∞−4)(ρ_∞−2)ρ_t))``,
+    otherwise plain ``m̂`` (SGD with momentum while the variance estimate is unreliable)."""
+    beta1, beta2 = check_betas(betas)
+    eps = check(eps, "eps")
+
+    def update(g, state, params=None):
+        t = state.step + 1
+        m = beta1 * state.exp_avg + (1.0 - beta1) * g
+        v = beta2 * state.exp_avg_sq + (1.0 - beta2) * (g * g)
+        m_hat = m / (1.0 - beta1**t)
+        correction2 = 1.0 - beta2**t
+        rho_inf = 2.0 / (1.0 - beta2) - 1.0
+        rho = rho_inf - 2.0 * t * beta2**t / correction2
+        rectified = rho > 5.0
+        # Where not rectified ρ ≤ ρ_∞ ≤ 5; substitute 6 there so r_t stays defined.
+        rho, rho_inf = np.where(rectified, rho, 6.0), np.where(rectified, rho_inf, 6.0)
+        r = np.sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
+        adaptive = m_hat * (r * np.sqrt(correction2)) / (np.sqrt(v) + eps)
+        out = adaptive if np.all(rectified) else np.where(rectified, adaptive, m_hat)
+        return out, ScaleByRadamState(t, m, v)
+
+    def init(params):
+        zeros = np.zeros_like(params, dtype=float)
+        return ScaleByRadamState(0, zeros, zeros)
+
+    return transformation(init, update, beta1, beta2, eps)
+
+
+class ScaleByLionState(NamedTuple):
+    step: int
+    exp_avg: np.ndarray
+
+
+def scale_by_lion(betas=(0.9, 0.99)):
+    """Chen et al. (2023): output ``sign(β₁m + (1−β₁)g)``, then ``m_t = β₂m + (1−β₂)g``."""
+    beta1, beta2 = check_betas(betas)
+
+    def update(g, state, params=None):
+        direction = np.sign(beta1 * state.exp_avg + (1.0 - beta1) * g)
+        m = beta2 * state.exp_avg + (1.0 - beta2) * g
+        return direction, ScaleByLionState(state.step + 1, m)
+
+    return transformation(
+        lambda params: ScaleByLionState(0, np.zeros_like(params, dtype=float)),
+        update,
+        beta1,
+        beta2,
+    )
+
+
+__all__ = [
+    "AddNoiseState",
+    "EmptyState",
+    "ScaleByAdadeltaState",
+    "ScaleByAdagradState",
+    "ScaleByAdamState",
+    "ScaleByAdamaxState",
+    "ScaleByLionState",
+    "ScaleByLrState",
+    "ScaleByNadamState",
+    "ScaleByRadamState",
+    "ScaleByRmsState",
+    "TraceState",
+    "add_decayed_weights",
+    "add_noise",
+    "clip_by_norm",
+    "clip_by_value",
+    "scale_by_adadelta",
+    "scale_by_adagrad",
+    "scale_by_adam",
+    "scale_by_adamax",
+    "scale_by_lion",
+    "scale_by_lr",
+    "scale_by_nadam",
+    "scale_by_radam",
+    "scale_by_rms",
+    "trace",
+]
