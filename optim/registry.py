@@ -280,8 +280,8 @@ OPTIMIZERS: dict[str, OptimizerSpec] = dict(
             _aligned(
                 _G,
                 r"v_t &= \rho\, v_{t-1} + (1-\rho)\, g_t^2",
-                r"\Delta_t &= \frac{\sqrt{u_{t-1}+\varepsilon}}{\sqrt{v_t+\varepsilon}}\, g_t, \quad"
-                r" u_t = \rho\, u_{t-1} + (1-\rho)\,\Delta_t^2",
+                r"\Delta_t &= \frac{\sqrt{u_{t-1}+\varepsilon}}{\sqrt{v_t+\varepsilon}}\, g_t",
+                r"u_t &= \rho\, u_{t-1} + (1-\rho)\,\Delta_t^2",
                 r"\theta_t &= \theta_{t-1} - \alpha\,\Delta_t",
             ),
             "Zeiler (2012); " + _TORCH.format("Adadelta"),
