@@ -47,7 +47,7 @@ def test_window_and_weights(beta, points):
     assert window(beta) == pytest.approx(points)
     fig = weights_figure([beta], lookback=400)
     weights = np.asarray(fig.data[0].y)
-    assert weights.sum() == pytest.approx(1.0, abs=1e-6)  # Σ (1 − β)βᵏ → 1
+    assert weights.sum() == pytest.approx(1 - beta**400, rel=1e-12)  # geometric sum of 400 terms
     # after one window the weight has fallen to about 1/e of the newest point's
     assert weights[points] / weights[0] == pytest.approx(np.exp(-1), rel=0.12)
 

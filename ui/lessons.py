@@ -135,3 +135,128 @@ def _x_axis(frame: pd.DataFrame, numeric: dict) -> tuple[np.ndarray, str]:
         if dates.notna().mean() >= 0.9:
             return dates.dt.strftime("%Y-%m-%d").to_numpy(dtype=str), str(name)[:40]
     return np.arange(1, len(frame) + 1), "row"
+
+
+# ---------------------------------------------------------------- the article's presets
+
+
+@dataclass(frozen=True)
+class RunSetting:
+    """One optimizer run of a preset: a registry name and the values that differ from defaults."""
+
+    optimizer: str
+    values: tuple[tuple[str, float | bool], ...] = ()
+
+    def flat(self) -> dict[str, float | bool]:
+        return dict(self.values)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A figure's exact settings: surface, start, runs, steps, trail and gradient clipping."""
+
+    key: str
+    title: str
+    surface: str
+    start: tuple[float, float]
+    runs: tuple[RunSetting, ...]
+    steps: int
+    trail: int | None = 10  # the article draws the last 10 points; None: the whole path
+    clip_norm: float | None = None
+    surface_params: tuple[tuple[str, float], ...] = ()
+
+    def caption(self, labels: dict[str, str] | None = None) -> str:
+        """The settings in words, stated under the figure."""
+        labels = labels or {}
+        runs = "; ".join(
+            labels.get(r.optimizer, r.optimizer)
+            + (" (" + ", ".join(f"{k} = {_word(v)}" for k, v in r.values) + ")" if r.values else "")
+            for r in self.runs
+        )
+        where = self.surface + (
+            " [" + ", ".join(f"{k} = {v:g}" for k, v in self.surface_params) + "]"
+            if self.surface_params
+            else ""
+        )
+        parts = [
+            f"Surface {where}, start ({self.start[0]:g}, {self.start[1]:g}), {self.steps} steps",
+            f"runs: {runs}",
+            "trail: last 10 points"
+            if self.trail == 10
+            else (
+                "trail: whole path" if self.trail is None else f"trail: last {self.trail} points"
+            ),
+        ]
+        if self.clip_norm is not None:
+            parts.append(f"gradients clipped to norm {self.clip_norm:g}")
+        return ". ".join(parts) + "."
+
+
+def _word(value) -> str:
+    return ("on" if value else "off") if isinstance(value, bool) else f"{value:g}"
+
+
+def _runs(*runs: tuple) -> tuple[RunSetting, ...]:
+    """('gd', lr=0.01) style tuples -> RunSettings, so the table below stays one line a run."""
+    return tuple(RunSetting(name, tuple(values.items())) for name, values in runs)
+
+
+PRESETS: dict[str, Preset] = {
+    preset.key: preset
+    for preset in (
+        Preset(
+            "learning_rate",
+            "Learning rate: small against large",
+            "peaks",
+            (-0.5, -1.0),
+            _runs(("gd", {"lr": 0.01}), ("gd", {"lr": 0.15})),
+            steps=150,
+        ),
+        Preset(
+            "local_minimum",
+            "A local minimum traps gradient descent",
+            "peaks",
+            (1.0, 0.0),
+            _runs(("gd", {"lr": 0.005})),
+            steps=300,
+        ),
+        Preset(
+            "saddle",
+            "A saddle point slows gradient descent to a crawl",
+            "monkey_saddle",
+            (1.0, 0.0),
+            _runs(("gd", {"lr": 0.005})),
+            steps=300,
+        ),
+        Preset(
+            "plateau",
+            "A plateau: the gradient vanishes",
+            "plateau",
+            (0.0, 0.0),  # replaced by the surface's own start when the page builds it
+            _runs(("gd", {"lr": 0.1})),
+            steps=300,
+        ),
+        Preset(
+            "ravine",
+            "A ravine: gradient descent zig-zags, momentum glides",
+            "ravine",
+            (0.0, 0.0),
+            _runs(("gd", {"lr": 0.02}), ("momentum", {"lr": 0.02, "beta": 0.9})),
+            steps=200,
+        ),
+        Preset(
+            "comparison",
+            "Escaping a saddle: gradient descent, momentum, Nesterov, RMSProp, Adam",
+            "saddle",
+            (1.0, -0.001),
+            _runs(
+                ("gd", {"lr": 0.02}),
+                ("momentum", {"lr": 0.02, "beta": 0.9}),
+                ("nesterov", {"lr": 0.02, "momentum": 0.9}),
+                ("rmsprop", {"lr": 0.02}),
+                ("adam", {"lr": 0.02}),
+            ),
+            steps=200,
+        ),
+    )
+}
