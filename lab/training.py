@@ -129,6 +129,7 @@ def train(
 
     shuffle = np.random.default_rng([seed, 1])  # a stream of its own, apart from the weights
     batches = batch_slices(len(data.y_train), batch_size)
+    backprops = {size: network.backprop(size) for size in {b.stop - b.start for b in batches}}
     epoch = 0
     while epoch < epochs and not (should_stop and should_stop()):
         epoch += 1
@@ -140,7 +141,7 @@ def train(
                 continue
             start = time.perf_counter()
             with np.errstate(all="ignore"):
-                params, states[i] = _epoch(network, opt, history.params, states[i], x, y, batches)
+                params, states[i] = _epoch(opt, history.params, states[i], x, y, batches, backprops)
             seconds[i] += time.perf_counter() - start
             scores = _scores(network, params, data)
             if math.isfinite(scores[0][0]) and np.abs(params).max() <= bound:
@@ -163,12 +164,10 @@ def _scores(network: MLP, params: np.ndarray, data: Dataset) -> tuple[tuple, tup
         )
 
 
-def _epoch(network: MLP, opt: Optimizer, params, state, x, y, batches) -> tuple[Any, Any]:
-    """One pass over the batches, stopping early at the first loss that is not finite."""
+def _epoch(opt: Optimizer, params, state, x, y, batches, backprops) -> tuple[Any, Any]:
+    """One pass over the batches: θ ← θ + update(∂ℓ_B/∂θ) for each batch B in turn."""
     for batch in batches:
-        loss, grad = network.loss_and_grad(params, x[batch], y[batch])
-        if not math.isfinite(loss):
-            break
+        grad = backprops[batch.stop - batch.start](params, x[batch], y[batch])
         updates, state = opt.update(grad, state, params)
         params = params + updates
     return params, state

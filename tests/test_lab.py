@@ -186,3 +186,17 @@ def test_bad_network_settings_give_a_clear_message(kwargs, message):
 def test_params_of_the_wrong_shape_are_refused():
     with pytest.raises(ValueError, match=r"expected shape \(13,\)"):
         MLP((3,)).loss(np.zeros(16), *_batch())
+
+
+@pytest.mark.parametrize(("hidden", "activation"), [*ARCHITECTURES, ((25, 50, 50, 25), "relu")])
+@pytest.mark.parametrize("batch_size", [1, 7, 64])
+def test_fast_backprop_agrees_with_the_plain_one(hidden, activation, batch_size):
+    network = MLP(hidden, activation)
+    backprop = network.backprop(batch_size)
+    params = network.init(seed=1) + 0.05
+    grads = []
+    for seed in (2, 3):  # buffers reused: the first result must not change on the second call
+        x, y = _batch(batch_size, seed)
+        grads.append((backprop(params, x, y), network.loss_and_grad(params, x, y)[1]))
+    for fast, plain in grads:
+        np.testing.assert_allclose(fast, plain, rtol=1e-12, atol=1e-15)
