@@ -184,7 +184,7 @@ def scale_by_adadelta(rho=0.9, eps=1e-6):
 
     def update(g, state, params=None):
         v = rho * state.square_avg + (1.0 - rho) * (g * g)
-        delta = np.sqrt((state.acc_delta + eps) / (v + eps)) * g
+        delta = np.sqrt(state.acc_delta + eps) / np.sqrt(v + eps) * g
         u = rho * state.acc_delta + (1.0 - rho) * (delta * delta)
         return delta, ScaleByAdadeltaState(state.step + 1, v, u)
 
@@ -273,8 +273,10 @@ def scale_by_nadam(betas=(0.9, 0.999), eps=1e-8, momentum_decay=4e-3):
         m = beta1 * state.exp_avg + (1.0 - beta1) * g
         v = beta2 * state.exp_avg_sq + (1.0 - beta2) * (g * g)
         denom = np.sqrt(v / (1.0 - beta2**t)) + eps
-        out = ((1.0 - mu) / (1.0 - product)) * g + (mu_next / (1.0 - product * mu_next)) * m
-        return out / denom, ScaleByNadamState(t, product, m, v)
+        out = (mu_next / (1.0 - product * mu_next)) * m / denom + (
+            (1.0 - mu) / (1.0 - product)
+        ) * g / denom
+        return out, ScaleByNadamState(t, product, m, v)
 
     def init(params):
         zeros = np.zeros_like(params, dtype=float)
