@@ -1,0 +1,314 @@
+"""Functions users type, f(x, y), turned into Surfaces without ever executing their text.
+
+The text goes through three gates, cheapest first:
+1. characters: non-empty, at most `MAX_LENGTH` printable ASCII characters, brackets nested at
+   most `MAX_BRACKETS` deep (checked before `ast.parse`, whose recursion deep nesting can crash);
+2. syntax: `ast.parse(mode="eval")` only builds a tree, it runs nothing;
+3. the tree, node by node, against an allow-list: numbers, x, y, pi, e, + - * / ** (and ^,
+   read as power), unary signs, and one-argument functions from `FUNCTIONS`. Each allowed node
+   is rebuilt with sympy's constructors; constant subtrees also carry a float estimate so that
+   huge powers and overflowing constants are refused before sympy computes them.
+
+sympy then differentiates exactly, and `lambdify` (fed our own expression, never the text)
+compiles both. Every refusal is an `ExpressionError` saying what is wrong and at which column.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import unicodedata
+from functools import lru_cache
+
+import sympy
+
+from surfaces.search import estimate_minimum, pick_start
+from surfaces.surface import Surface, X, Y, check_domain
+
+MAX_LENGTH = 300  # characters
+MAX_BRACKETS = 20  # nesting depth of (), [], {}
+MAX_NODES = 200  # syntax-tree nodes
+MAX_DEPTH = 100  # syntax-tree depth (a sum of many terms is a deep left-leaning tree)
+MAX_DIGITS = 30  # characters in one number
+MAX_EXPONENT = 100  # |constant exponent|
+MAX_TOWER = 2  # powers inside exponents: x^y^z is fine, x^x^x^x is not
+MAX_MAGNITUDE = 1e300  # largest constant (a float tops out near 1.8e308)
+
+DEFAULT_DOMAIN = ((-3.0, 3.0), (-3.0, 3.0))
+
+
+class ExpressionError(ValueError):
+    """A typed function was refused; the message says what is wrong and where."""
+
+
+# name -> (sympy constructor, float function used to estimate constant arguments)
+FUNCTIONS = {
+    "sin": (sympy.sin, math.sin),
+    "cos": (sympy.cos, math.cos),
+    "tan": (sympy.tan, math.tan),
+    "exp": (sympy.exp, math.exp),
+    "log": (sympy.log, math.log),
+    "ln": (sympy.log, math.log),
+    "sqrt": (sympy.sqrt, math.sqrt),
+    "abs": (sympy.Abs, abs),
+    "sinh": (sympy.sinh, math.sinh),
+    "cosh": (sympy.cosh, math.cosh),
+    "tanh": (sympy.tanh, math.tanh),
+    "arcsin": (sympy.asin, math.asin),
+    "arccos": (sympy.acos, math.acos),
+    "arctan": (sympy.atan, math.atan),
+    "arcsinh": (sympy.asinh, math.asinh),
+    "arccosh": (sympy.acosh, math.acosh),
+    "arctanh": (sympy.atanh, math.atanh),
+}
+FUNCTIONS |= {name.replace("arc", "a"): f for name, f in FUNCTIONS.items() if "arc" in name}
+CONSTANTS = {"pi": (sympy.pi, math.pi), "e": (sympy.E, math.e)}
+VARIABLES = {"x": X, "y": Y}
+
+# Why a construct is refused, by syntax-node type (anything else gets a generic message).
+REFUSED = {
+    ast.Attribute: "attribute access (a.b) is not allowed",
+    ast.Subscript: "subscripts (a[i]) are not allowed",
+    ast.Lambda: "lambda is not allowed",
+    ast.ListComp: "comprehensions are not allowed",
+    ast.SetComp: "comprehensions are not allowed",
+    ast.DictComp: "comprehensions are not allowed",
+    ast.GeneratorExp: "comprehensions are not allowed",
+    ast.JoinedStr: "f-strings are not allowed",
+    ast.Compare: "comparisons are not allowed",
+    ast.BoolOp: "and/or are not allowed",
+    ast.NamedExpr: "assignments (:=) are not allowed",
+    ast.IfExp: "if/else expressions are not allowed",
+    ast.Tuple: "tuples (a, b) are not allowed: give one expression",
+    ast.List: "lists are not allowed",
+    ast.Set: "sets are not allowed",
+    ast.Dict: "dictionaries are not allowed",
+    ast.Starred: "starred arguments are not allowed",
+    ast.Await: "await is not allowed",
+}
+OPERATORS = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+}
+SYMBOLS = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.BitOr: "|", ast.BitAnd: "&"}
+SYMBOLS |= {ast.LShift: "<<", ast.RShift: ">>", ast.Not: "not", ast.Invert: "~"}
+UNARY = {ast.USub: lambda a: -a, ast.UAdd: lambda a: a}
+HELP = "use x, y, pi, e, numbers, + - * / ^ and functions such as sin(x)"
+
+
+def _refuse(message: str, column: int | None = None):
+    where = f" at column {column}" if column is not None else ""
+    raise ExpressionError(f"{message}{where}")
+
+
+def _check_characters(text: str) -> None:
+    """Printable ASCII only, brackets not nested too deeply (all before any parsing)."""
+    depth = 0
+    for column, char in enumerate(text, start=1):
+        if char == "\0":
+            _refuse("NUL byte", column)
+        if char < " " or char == "\x7f":
+            _refuse(f"control character U+{ord(char):04X} is not allowed", column)
+        if char > "~":
+            name = unicodedata.name(char, "unnamed")
+            _refuse(f"character {char!r} (U+{ord(char):04X} {name}) is not ASCII", column)
+        depth += (char in "([{") - (char in ")]}")
+        if depth > MAX_BRACKETS:
+            _refuse(f"brackets are nested more than {MAX_BRACKETS} deep", column)
+
+
+def _ast_from(text: str) -> tuple[ast.Expression, list[int]]:
+    """The syntax tree of `text` with ^ read as power, and each position's column in `text`."""
+    source, columns = [], []
+    for column, char in enumerate(text, start=1):
+        piece = "**" if char == "^" else char
+        source.append(piece)
+        columns += [column] * len(piece)
+    columns.append(len(text) + 1)
+    try:
+        tree = ast.parse("".join(source), mode="eval")
+    except SyntaxError as error:
+        offset = min(max((error.offset or 1) - 1, 0), len(columns) - 1)
+        _refuse(f"syntax error ({error.msg})", columns[offset])
+    except (ValueError, MemoryError, RecursionError):
+        _refuse("the expression cannot be parsed")
+    nodes = sum(1 for _ in ast.walk(tree))
+    if nodes > MAX_NODES:
+        _refuse(f"the expression has {nodes} parts; at most {MAX_NODES} are allowed")
+    return tree, columns
+
+
+class _Builder:
+    """Rebuilds an allowed syntax tree as a sympy expression.
+
+    Each visit returns (expression, estimate): the float value of a constant subtree, or None
+    when the subtree depends on x or y.
+    """
+
+    def __init__(self, columns: list[int]):
+        self.columns = columns
+
+    def refuse(self, message: str, node: ast.AST):
+        offset = getattr(node, "col_offset", None)
+        _refuse(message, None if offset is None else self.columns[offset])
+
+    def build(self, node: ast.AST, depth: int = 0, tower: int = 0):
+        if depth > MAX_DEPTH:
+            self.refuse(f"the expression is nested more than {MAX_DEPTH} deep", node)
+        visit = getattr(self, f"visit_{type(node).__name__}", None)
+        if visit is None:
+            reason = REFUSED.get(type(node), f"'{type(node).__name__}' is not allowed")
+            self.refuse(reason, node)
+        expression, estimate = visit(node, depth + 1, tower)
+        if estimate is not None and not abs(estimate) <= MAX_MAGNITUDE:
+            self.refuse("this constant is too large", node)
+        return expression, estimate
+
+    def visit_Constant(self, node, depth, tower):
+        value = node.value
+        if type(value) not in (int, float):
+            kind = "text strings are" if isinstance(value, str | bytes) else f"{value!r} is"
+            self.refuse(f"{kind} not allowed; {HELP}", node)
+        digits = (node.end_col_offset or 0) - node.col_offset
+        if digits > MAX_DIGITS:
+            self.refuse(f"a number with {digits} characters is too long", node)
+        if isinstance(value, int) and abs(value) <= 2**53:
+            return sympy.Integer(value), float(value)
+        if not math.isfinite(float(value)):
+            self.refuse("this number is too large", node)
+        return sympy.Float(float(value)), float(value)
+
+    def visit_Name(self, node, depth, tower):
+        if node.id in VARIABLES:
+            return VARIABLES[node.id], None
+        if node.id in CONSTANTS:
+            return CONSTANTS[node.id]
+        if node.id in FUNCTIONS:
+            self.refuse(f"{node.id} is a function: write {node.id}(...)", node)
+        self.refuse(f"unknown name '{node.id}'; {HELP}", node)
+
+    def visit_UnaryOp(self, node, depth, tower):
+        apply = UNARY.get(type(node.op))
+        if apply is None:
+            symbol = SYMBOLS.get(type(node.op), type(node.op).__name__)
+            self.refuse(f"operator {symbol} is not allowed; only + and - may precede a term", node)
+        operand, estimate = self.build(node.operand, depth, tower)
+        return apply(operand), None if estimate is None else apply(estimate)
+
+    def visit_BinOp(self, node, depth, tower):
+        if isinstance(node.op, ast.Pow):
+            return self.power(node, depth, tower)
+        apply = OPERATORS.get(type(node.op))
+        if apply is None:
+            symbol = SYMBOLS.get(type(node.op), type(node.op).__name__)
+            self.refuse(f"operator {symbol} is not allowed; {HELP}", node)
+        left, a = self.build(node.left, depth, tower)
+        right, b = self.build(node.right, depth, tower)
+        if isinstance(node.op, ast.Div) and b == 0:
+            self.refuse("division by zero", node.right)
+        estimate = None if a is None or b is None else apply(a, b)
+        return apply(left, right), estimate
+
+    def power(self, node, depth, tower):
+        if tower >= MAX_TOWER:
+            self.refuse(f"power towers higher than {MAX_TOWER} are not allowed", node)
+        base, b = self.build(node.left, depth, tower)
+        exponent, p = self.build(node.right, depth, tower + 1)
+        if p is not None and abs(p) > MAX_EXPONENT:
+            self.refuse(f"exponent {p:.6g} is too large (at most {MAX_EXPONENT})", node.right)
+        estimate = None
+        if b is not None and p is not None:
+            if b == 0 and p < 0:
+                self.refuse("0 to a negative power (division by zero)", node)
+            if b < 0 and p != int(p):
+                self.refuse("a negative number to a fractional power is undefined", node)
+            if b != 0 and p * math.log10(abs(b)) > math.log10(MAX_MAGNITUDE):
+                self.refuse("this power is astronomically large", node)
+            estimate = b**p
+        if isinstance(exponent, sympy.Float) and p == int(p):
+            exponent = sympy.Integer(int(p))  # x^2.0 is x^2
+        return sympy.Pow(base, exponent), estimate
+
+    def visit_Call(self, node, depth, tower):
+        name = node.func.id if isinstance(node.func, ast.Name) else None
+        if name not in FUNCTIONS:
+            called = f"'{name}'" if name else "this"
+            self.refuse(f"{called} is not a known function; known: {', '.join(FUNCTIONS)}", node)
+        if node.keywords:
+            self.refuse(f"{name}() takes no keyword arguments", node.keywords[0].value)
+        if len(node.args) != 1:
+            self.refuse(f"{name}() takes exactly one argument, got {len(node.args)}", node)
+        construct, estimate_with = FUNCTIONS[name]
+        argument, a = self.build(node.args[0], depth, tower)
+        estimate = None
+        if a is not None:
+            try:
+                estimate = float(estimate_with(a))
+            except (ValueError, ZeroDivisionError):
+                self.refuse(f"{name}({a:.6g}) is undefined", node)
+            except OverflowError:
+                self.refuse(f"{name}({a:.6g}) is too large", node)
+        return construct(argument), estimate
+
+
+def _finish(expression: sympy.Expr) -> sympy.Expr:
+    """Refuse complex or infinite results; big exact integers become floats for NumPy."""
+    if any(expression.has(bad) for bad in (sympy.I, sympy.zoo, sympy.oo, sympy.nan)):
+        _refuse("the expression is complex or infinite (for example a division by zero)")
+    big = {i: sympy.Float(i) for i in expression.atoms(sympy.Integer) if abs(i) > 2**53}
+    return expression.xreplace(big)
+
+
+def expression_of(text: str) -> sympy.Expr:
+    """The sympy expression for `text`, or ExpressionError saying what is wrong and where."""
+    if not isinstance(text, str):
+        _refuse(f"expected text, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        _refuse(f"the expression has {len(text)} characters; at most {MAX_LENGTH} are allowed")
+    _check_characters(text)
+    if not text.strip():
+        _refuse("the expression is empty: type a function of x and y, such as x^2 + y^2")
+    tree, columns = _ast_from(text)
+    try:
+        expression, _ = _Builder(columns).build(tree.body)
+        return _finish(expression)
+    except ExpressionError:
+        raise
+    except (ArithmeticError, TypeError, ValueError, RecursionError, MemoryError) as error:
+        raise ExpressionError(f"the expression cannot be built ({type(error).__name__})") from None
+
+
+def _estimated(surface: Surface) -> dict:
+    """Fields that follow from the domain: the estimated global minimum and a start point."""
+    minimum = estimate_minimum(surface)
+    minima = () if minimum is None else (minimum,)
+    return {"minima": minima, "start": pick_start(surface, minimum)}
+
+
+@lru_cache(maxsize=64)
+def _parse(text: str, domain) -> Surface:
+    expression = expression_of(text)
+    surface = Surface(
+        name="custom",
+        label=text.strip(),
+        description=f"Your function f(x, y) = {text.strip()}; its minimum is estimated.",
+        group="custom",
+        expression=expression,
+        domain=domain,
+        start=(domain[0][0], domain[1][1]),
+        refresh=_estimated,
+    )
+    return surface._replace()
+
+
+def parse(text: str, domain=DEFAULT_DOMAIN) -> Surface:
+    """A Surface (group "custom") for a typed f(x, y), or ExpressionError.
+
+    Accepted: numbers, x, y, pi, e, + - * / ** ^ (power), unary signs, parentheses and the
+    one-argument `FUNCTIONS`. Results are cached (64 most recent texts and domains).
+    """
+    if not isinstance(text, str):
+        _refuse(f"expected text, got {type(text).__name__}")
+    return _parse(text, check_domain(domain))
