@@ -1,0 +1,128 @@
+"""Shared fixtures: app scripts under AppTest, a live ``streamlit run app.py`` server, Chromium.
+
+- ``app_test(path="app.py", query=None)``: an ``AppTest`` for a script, query params set,
+  already run once (``app_test()`` is the Playground).
+- ``chart_figures(at)``: the Plotly figure dicts of an AppTest's charts (their ``proto.spec``).
+- ``live_app``: URL of the real app served on a free port (session-wide, killed at the end).
+- ``browser`` / ``page``: headless Debian Chromium through Playwright; ``page`` records
+  console errors in ``page.console_errors``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture
+def app_test():
+    """Factory: run a page script (default the whole app) under AppTest with query params."""
+    from streamlit.testing.v1 import AppTest
+
+    def make(path: str = "app.py", query: dict | None = None, timeout: float = 60):
+        at = AppTest.from_file(str(ROOT / path), default_timeout=timeout)
+        for key, value in (query or {}).items():
+            at.query_params[key] = value
+        return at.run()
+
+    return make
+
+
+@pytest.fixture
+def chart_figures():
+    """Function: the figure dicts (their ``proto.spec``) of every Plotly chart in an AppTest."""
+
+    def figures(at) -> list[dict]:
+        return [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
+
+    return figures
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not become healthy at {url}")
+
+
+@pytest.fixture(scope="session")
+def live_app():
+    """``streamlit run app.py`` on a free port; yields its URL; stopped after the session."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", "app.py",
+            "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    try:
+        _wait_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium (never skipped: CI installs it)."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"browser tests need {CHROMIUM} (apt-get install chromium)"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page (1400×1000) recording console errors in ``page.console_errors``."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.console_errors = []
+    tab.on("console", lambda m: tab.console_errors.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: tab.console_errors.append(str(e)))
+    yield tab
+    context.close()

@@ -1,0 +1,359 @@
+"""Playground controls built from registry metadata, every one mirrored into the URL.
+
+Use (inside a page, after ``url = UrlState.begin()``)::
+
+    surface_spec, surface = surface_picker(url, st.sidebar)         # groups, params, f(x, y)
+    run = optimizer_controls(url, "r0", default="adam", color="#e4572e")   # one run -> RunSpec
+    runs = runs_editor(url, defaults=("gd", "momentum", "adam"))     # up to MAX_RUNS runs
+    settings = run_settings(url, surface, st.sidebar)               # start, steps, noise, ...
+
+Keys: a run's widgets live under its prefix (``r0.opt``, ``r0.adam.lr``, ``r0.color``) and
+appear in the URL as ``r0.opt``, ``r0.lr``, ``r0.color``; the surface as ``surface``,
+``s.<param>``, ``f``, ``xmin``/``xmax``/``ymin``/``ymax``; the start as ``x0``/``y0``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import streamlit as st
+
+import optim
+import surfaces
+from ui.engine import SCHEDULES, RunSpec, Settings, SurfaceSpec, get_surface
+from ui.knobs import Knob, knob_widget, seed_knob
+from ui.url_state import Choice, Color, Number, Text, UrlState
+from viz.trajectory import PALETTE
+
+MAX_RUNS = 8
+MAX_STEPS = 2000
+CUSTOM = "custom"
+DEFAULT_EXPRESSION = "x**2 + 3*y**2 + sin(3*x)"
+DEFAULT_DOMAIN = ((-3.0, 3.0), (-3.0, 3.0))
+DOMAIN_LIMIT = 1000.0
+START_KEYS = "_start_keys"  # where a chart click writes the start point
+
+
+# ------------------------------------------------------------------------------ surface
+
+
+def _surface_names(group: str) -> list[str]:
+    return [name for name, s in surfaces.SURFACES.items() if s.group == group]
+
+
+def _domain_inputs(url: UrlState, box) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Four number inputs for the domain of a typed surface."""
+    (dx0, dx1), (dy0, dy1) = DEFAULT_DOMAIN
+    bounds = {}
+    columns = box.columns(4)
+    for column, (name, default) in zip(
+        columns, (("xmin", dx0), ("xmax", dx1), ("ymin", dy0), ("ymax", dy1)), strict=True
+    ):
+        field = Number(default, -DOMAIN_LIMIT, DOMAIN_LIMIT)
+        bounds[name] = url.widget(
+            column.number_input,
+            name,
+            key=name,
+            field=field,
+            min_value=-DOMAIN_LIMIT,
+            max_value=DOMAIN_LIMIT,
+            step=0.5,
+            format="%g",
+        )
+    return (bounds["xmin"], bounds["xmax"]), (bounds["ymin"], bounds["ymax"])
+
+
+def _custom_surface(url: UrlState, box):
+    """A typed f(x, y): a typo shows the parser's message and keeps the last good surface."""
+    text = url.widget(
+        box.text_input,
+        "f(x, y) =",
+        key="f",
+        field=Text(DEFAULT_EXPRESSION, 300),
+        max_chars=300,
+        help="Use x, y, numbers, + − * / ** ( ), and functions such as "
+        "sin, cos, exp, log, sqrt, abs, tanh.",
+    )
+    domain = _domain_inputs(url, box)
+    fallback = st.session_state.get("_last_good_custom", (DEFAULT_EXPRESSION, DEFAULT_DOMAIN))
+    (x0, x1), (y0, y1) = domain
+    if not (x0 < x1 and y0 < y1):
+        box.error("The domain needs xmin < xmax and ymin < ymax; showing the last good surface.")
+        text, domain = fallback
+    spec = SurfaceSpec(CUSTOM, expression=text.strip() or "0", domain=domain)
+    try:
+        surface = get_surface(spec)
+    except (surfaces.ExpressionError, ValueError) as error:
+        box.error(f"{error}\n\nShowing the last good surface.", icon="✏️")
+        spec = SurfaceSpec(CUSTOM, expression=fallback[0], domain=fallback[1])
+        surface = get_surface(spec)
+    st.session_state["_last_good_custom"] = (spec.expression, spec.domain)
+    return spec, surface
+
+
+def surface_picker(url: UrlState, box=None):
+    """Group, surface, its description and parameters, or a typed expression: (spec, surface)."""
+    box = box if box is not None else st
+    groups = {**surfaces.GROUPS, CUSTOM: surfaces.GROUPS.get(CUSTOM, "your own f(x, y)")}
+    names = [*surfaces.SURFACES, CUSTOM]
+    default = next(iter(surfaces.SURFACES))
+    # One URL name, ``surface``, says both the group and the surface inside it.
+    chosen = url.read("surface", Choice(default, tuple(names))) if url.first_run else default
+    chosen_group = CUSTOM if chosen == CUSTOM else surfaces.SURFACES[chosen].group
+    if "surface_group" not in st.session_state:
+        st.session_state["surface_group"] = chosen_group
+    group = box.radio(
+        "Surface", list(groups), key="surface_group", format_func=groups.get, horizontal=True
+    )
+    if group == CUSTOM:
+        url.mirror("surface", CUSTOM, Choice(default, tuple(names)))
+        return _custom_surface(url, box)
+    options = _surface_names(group)
+    key = f"surface.{group}"
+    if key not in st.session_state:
+        st.session_state[key] = chosen if chosen in options else options[0]
+    name = box.selectbox(
+        "Function", options, key=key, format_func=lambda n: surfaces.SURFACES[n].label
+    )
+    url.mirror("surface", name, Choice(default, tuple(names)))
+    surface = surfaces.SURFACES[name]
+    box.caption(surface.description)
+    values = tuple(
+        (
+            p.name,
+            knob_widget(url, p, key=f"s.{name}.{p.name}", url_key=f"s.{p.name}", container=box),
+        )
+        for p in surface.parameters
+    )
+    spec = SurfaceSpec(name, params=values)
+    return spec, get_surface(spec)
+
+
+# ------------------------------------------------------------------------------ runs
+
+
+def optimizer_controls(url: UrlState, prefix: str, *, default: str, color: str, box=None):
+    """Optimizer select, its hyperparameters (from ``optim.OPTIMIZERS``) and a colour."""
+    box = box if box is not None else st
+    names = tuple(optim.OPTIMIZERS)
+    name = url.widget(
+        box.selectbox,
+        "Optimizer",
+        key=f"{prefix}.opt",
+        field=Choice(default, names),
+        options=names,
+        format_func=lambda n: optim.OPTIMIZERS[n].label,
+    )
+    spec = optim.OPTIMIZERS[name]
+    box.caption(spec.description)
+    values = tuple(
+        (
+            h.name,
+            knob_widget(
+                url, h, key=f"{prefix}.{name}.{h.name}", url_key=f"{prefix}.{h.name}", container=box
+            ),
+        )
+        for h in spec.hyperparameters
+    )
+    chosen_color = url.widget(box.color_picker, "Colour", key=f"{prefix}.color", field=Color(color))
+    return name, values, chosen_color
+
+
+def run_label(name: str, values) -> str:
+    """ "Adam α=0.05": the optimizer and its learning rate, the article's way of naming runs."""
+    lr = dict(values).get("lr")
+    label = optim.OPTIMIZERS[name].label
+    return label if lr is None else f"{label} α={lr:g}"
+
+
+def _unique(labels: list[str]) -> list[str]:
+    """Number repeated labels ("GD α=0.01 (2)") so legends and tables tell them apart."""
+    seen: Counter[str] = Counter()
+    total = Counter(labels)
+    out = []
+    for label in labels:
+        seen[label] += 1
+        out.append(f"{label} ({seen[label]})" if total[label] > 1 else label)
+    return out
+
+
+def _run_title(url: UrlState, prefix: str, default: str) -> str:
+    """The run's button label, from its (seeded) optimizer and learning rate."""
+    url.seed(f"{prefix}.opt", Choice(default, tuple(optim.OPTIMIZERS)))
+    name = st.session_state[f"{prefix}.opt"]
+    lr = next((h for h in optim.OPTIMIZERS[name].hyperparameters if h.name == "lr"), None)
+    if lr is None:
+        return run_label(name, ())
+    key = f"{prefix}.{name}.lr"
+    seed_knob(url, lr, key, f"{prefix}.lr")
+    return run_label(name, [("lr", st.session_state[key])])
+
+
+def _remove_run(index: int, count: int) -> None:
+    """Shift the state of runs after ``index`` down by one (callback, runs before widgets)."""
+    state = st.session_state
+    for later in range(index + 1, count):
+        old, new = f"r{later}.", f"r{later - 1}."
+        for key in [k for k in state if isinstance(k, str) and k.startswith(new)]:
+            del state[key]
+        for key in [k for k in state if isinstance(k, str) and k.startswith(old)]:
+            state[new + key[len(old) :]] = state[key]
+    for key in [k for k in state if isinstance(k, str) and k.startswith(f"r{count - 1}.")]:
+        del state[key]
+    state["runs"] = count - 1
+
+
+def _add_run(count: int) -> None:
+    st.session_state["runs"] = min(count + 1, MAX_RUNS)
+
+
+def runs_editor(url: UrlState, defaults: tuple[str, ...]) -> list[RunSpec]:
+    """A row of run buttons (each opens that run's controls), plus "add run"."""
+    count_field = Number(len(defaults), 1, MAX_RUNS, integer=True)
+    url.seed("runs", count_field)
+    count = int(st.session_state["runs"])
+    url.mirror("runs", count, count_field)
+    chosen = []
+    columns = st.columns(min(count + 1, 5) if count < 8 else 4)
+    for index in range(count):
+        prefix = f"r{index}"
+        default = defaults[index] if index < len(defaults) else "adam"
+        with columns[index % len(columns)]:
+            title = _run_title(url, prefix, default)
+            with st.popover(f"{index + 1} · {title}", width="stretch"):
+                name, values, color = optimizer_controls(
+                    url, prefix, default=default, color=PALETTE[index % len(PALETTE)]
+                )
+                if count > 1:
+                    st.button(
+                        "Remove this run",
+                        key=f"{prefix}.remove",
+                        on_click=_remove_run,
+                        args=(index, count),
+                        icon=":material/delete:",
+                    )
+            chosen.append((name, values, color))
+    if count < MAX_RUNS:
+        with columns[count % len(columns)]:
+            st.button(
+                "Add a run", key="add_run", on_click=_add_run, args=(count,), icon=":material/add:"
+            )
+    labels = _unique([run_label(name, values) for name, values, _ in chosen])
+    return [
+        RunSpec(name, values, color, label)
+        for (name, values, color), label in zip(chosen, labels, strict=True)
+    ]
+
+
+# ------------------------------------------------------------------------------ settings
+
+SCHEDULE_KNOBS = {
+    "step": {
+        "every": Knob("every k steps", 100, 1, MAX_STEPS, "int"),
+        "gamma": Knob("γ", 0.5, 0.01, 1.0, "linear"),
+    },
+    "exponential": {"gamma": Knob("γ (per step)", 0.99, 0.9, 1.0, "linear")},
+    "warmup_cosine": {"warmup": Knob("warm-up steps", 50, 0, MAX_STEPS, "int")},
+}
+
+
+def _start_point(url: UrlState, surface, spec: SurfaceSpec, box) -> tuple[float, float]:
+    """Start coordinates (the surface's own start by default); keyed per surface and domain."""
+    (x0, x1), (y0, y1) = surface.domain
+    tag = f"{spec.name}.{surface.domain}"
+    keys = (f"start.{tag}.x", f"start.{tag}.y")
+    st.session_state[START_KEYS] = keys
+    columns = box.columns(2)
+    point = []
+    for column, key, url_key, default, low, high, axis in zip(
+        columns, keys, ("x0", "y0"), surface.start, (x0, y0), (x1, y1), ("θ₁", "θ₂"), strict=True
+    ):
+        field = Number(float(default), float(low), float(high))
+        point.append(
+            url.widget(
+                column.number_input,
+                f"start {axis}",
+                key=key,
+                url_key=url_key,
+                field=field,
+                min_value=float(low),
+                max_value=float(high),
+                step=(high - low) / 100,
+                format="%.4g",
+            )
+        )
+    return point[0], point[1]
+
+
+def set_start_from_click(chart_key: str) -> None:
+    """``on_select`` callback of the race chart: a clicked point becomes the start point."""
+    event = st.session_state.get(chart_key)
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    keys = st.session_state.get(START_KEYS)
+    if points and keys:
+        x, y = points[0].get("x"), points[0].get("y")
+        if isinstance(x, int | float) and isinstance(y, int | float):
+            st.session_state[keys[0]], st.session_state[keys[1]] = float(x), float(y)
+            st.session_state["_needs_full_rerun"] = True
+
+
+def run_settings(url: UrlState, surface, spec: SurfaceSpec, box=None) -> Settings:
+    """Start point, steps, gradient noise σ and seed, clipping and schedule shared by all runs."""
+    box = box if box is not None else st
+    box.markdown("**Start point** — type it, or click the chart")
+    start = _start_point(url, surface, spec, box)
+    box.markdown("**Every run**")
+    steps = knob_widget(url, Knob("steps", 300, 1, MAX_STEPS, "int"), key="steps", container=box)
+    noise = knob_widget(
+        url,
+        Knob(
+            "gradient noise σ",
+            0.0,
+            0.0,
+            5.0,
+            "linear",
+            "Adds σ·ξ, ξ ~ N(0, 1), to each gradient: a stand-in for mini-batch noise.",
+        ),
+        key="noise",
+        container=box,
+    )
+    seed = knob_widget(url, Knob("noise seed", 0, 0, 9999, "int"), key="seed", container=box)
+    clip = url.widget(
+        box.selectbox,
+        "gradient clipping",
+        key="clip",
+        field=Choice("none", ("none", "value", "norm")),
+        options=("none", "value", "norm"),
+        format_func={
+            "none": "none",
+            "value": "by value (each coordinate)",
+            "norm": "by norm (whole gradient)",
+        }.get,
+    )
+    clip_at = 1.0
+    if clip != "none":
+        clip_at = knob_widget(
+            url, Knob("clip at", 1.0, 0.01, 100.0, "log"), key="clip_at", container=box
+        )
+    schedule = url.widget(
+        box.selectbox,
+        "learning-rate schedule",
+        key="schedule",
+        field=Choice("constant", tuple(SCHEDULES)),
+        options=tuple(SCHEDULES),
+        format_func=SCHEDULES.get,
+    )
+    schedule_params = tuple(
+        (name, knob_widget(url, knob, key=f"sched.{schedule}.{name}", container=box))
+        for name, knob in SCHEDULE_KNOBS.get(schedule, {}).items()
+    )
+    return Settings(
+        start=start,
+        steps=int(steps),
+        noise=float(noise),
+        seed=int(seed),
+        clip=clip,
+        clip_at=float(clip_at),
+        schedule=schedule,
+        schedule_params=schedule_params,
+    )

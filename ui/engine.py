@@ -1,0 +1,135 @@
+"""Cached calls into the engine, keyed by small hashable specs (every input passed explicitly).
+
+Use::
+
+    surface = get_surface(SurfaceSpec("rosenbrock"))                 # or a typed expression
+    run = RunSpec("adam", (("lr", 0.05),), "#e4572e", "Adam α=0.05")
+    trajectory = compute_trajectory(surface_spec, run, settings)    # viz.trajectory.Trajectory
+
+``Settings`` holds what every run shares: start point, steps, gradient noise σ and its
+seed, clipping, learning-rate schedule. A run is ``chain(add_noise, clip, optimizer)``, so
+all runs see the same noise sequence and the same clipping rule.
+
+Surfaces are built once per spec (``st.cache_resource``: immutable objects holding compiled
+functions); trajectories and backgrounds are ``st.cache_data`` with ``max_entries``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+import optim
+import surfaces
+from viz.background import Background, surface_background
+from viz.trajectory import Trajectory
+
+Domain = tuple[tuple[float, float], tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class SurfaceSpec:
+    """A registry surface with parameter values, or a typed expression on a domain."""
+
+    name: str
+    params: tuple[tuple[str, float], ...] = ()
+    expression: str = ""
+    domain: Domain | None = None
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run: an optimizer from ``optim.OPTIMIZERS`` with flat hyperparameter values."""
+
+    optimizer: str
+    values: tuple[tuple[str, float | bool], ...]
+    color: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    start: tuple[float, float]
+    steps: int = 300
+    noise: float = 0.0
+    seed: int = 0
+    clip: str = "none"  # "none" | "value" | "norm"
+    clip_at: float = 1.0
+    schedule: str = "constant"
+    schedule_params: tuple[tuple[str, float], ...] = ()
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def get_surface(spec: SurfaceSpec):
+    """The Surface for ``spec`` (``surfaces.ExpressionError`` for a bad expression)."""
+    if spec.expression:
+        return surfaces.parse(spec.expression, domain=spec.domain)
+    surface = surfaces.SURFACES[spec.name]
+    if spec.params:
+        surface = surface.with_params(**dict(spec.params))
+    if spec.domain is not None:
+        surface = surface.with_domain(spec.domain)
+    return surface
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def get_background(spec: SurfaceSpec, resolution: int, line_resolution: int) -> Background:
+    return surface_background(get_surface(spec), resolution, line_resolution)
+
+
+SCHEDULES = {
+    "constant": "constant α",
+    "step": "step decay (×γ every k steps)",
+    "exponential": "exponential decay (×γ per step)",
+    "cosine": "cosine decay to 0 over the run",
+    "warmup_cosine": "linear warm-up, then cosine decay",
+}
+
+
+def learning_rate(lr: float, settings: Settings):
+    """The run's α as a float or an ``optim`` schedule starting (or peaking) at α."""
+    params = dict(settings.schedule_params)
+    if settings.schedule == "step":
+        return optim.step_schedule(lr, int(params.get("every", 100)), params.get("gamma", 0.5))
+    if settings.schedule == "exponential":
+        return optim.exponential_schedule(lr, params.get("gamma", 0.99))
+    if settings.schedule == "cosine":
+        return optim.cosine_schedule(lr, max(settings.steps, 1))
+    if settings.schedule == "warmup_cosine":
+        warmup = int(params.get("warmup", 50))
+        return optim.warmup_cosine_schedule(lr, warmup, max(settings.steps - warmup, 1))
+    return lr
+
+
+def build_optimizer(run: RunSpec, settings: Settings):
+    """``chain(noise, clipping, optimizer)`` for one run (ValueError on a bad value)."""
+    values = dict(run.values)
+    if "lr" in values:
+        values["lr"] = learning_rate(values["lr"], settings)
+    parts = []
+    if settings.noise > 0:
+        parts.append(optim.add_noise(settings.noise, settings.seed))
+    if settings.clip == "value":
+        parts.append(optim.clip_by_value(settings.clip_at))
+    elif settings.clip == "norm":
+        parts.append(optim.clip_by_norm(settings.clip_at))
+    parts.append(optim.OPTIMIZERS[run.optimizer].build(**values))
+    return optim.chain(*parts)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def compute_trajectory(surface_spec: SurfaceSpec, run: RunSpec, settings: Settings) -> Trajectory:
+    """Run one optimizer from the start point; the path and losses as a ``Trajectory``."""
+    surface = get_surface(surface_spec)
+    result = optim.run(
+        build_optimizer(run, settings),
+        surface.grad,
+        np.array([settings.start], dtype=float),
+        settings.steps,
+        value_fn=surface,
+    )
+    return Trajectory(
+        run.label, run.color, result.path[:, 0], result.values[:, 0], int(result.diverged_at[0])
+    )

@@ -1,0 +1,160 @@
+"""The race section: view options, animated chart, loss chart, per-run table and downloads.
+
+Use (after computing specs with ``ui.controls``)::
+
+    race_section(url, surface_spec, runs, settings)      # an st.fragment
+
+The section is a fragment: changing the trail, speed, view or tolerance reruns only this
+part of the page. Figures come from ``viz`` through ``st.cache_data`` (bounded), keyed by
+the same small specs as the runs themselves. A click on the chart sets the start point
+(``ui.controls.set_start_from_click``) and reruns the whole page.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from ui.controls import set_start_from_click
+from ui.engine import (
+    RunSpec,
+    Settings,
+    SurfaceSpec,
+    compute_trajectory,
+    get_background,
+    get_surface,
+)
+from ui.figures import show
+from ui.knobs import Knob, knob_widget
+from ui.url_state import Choice, Flag, UrlState
+from viz.loss import loss_figure
+from viz.summary import run_table, standalone_html, tidy_trajectories
+from viz.surface3d import surface_3d_figure
+from viz.trajectory import background_lines, trajectory_figure
+
+TRAILS = ("1", "2", "5", "10", "20", "50", "100", "full")
+SPEEDS = ("0.25", "0.5", "1", "2", "4")
+VIEWS = {"overlay": "overlay", "side": "side by side"}
+FRAME_MS = 40  # at speed 1: 25 frames a second
+
+
+def trajectories(surface_spec: SurfaceSpec, runs: tuple[RunSpec, ...], settings: Settings):
+    return [compute_trajectory(surface_spec, run, settings) for run in runs]
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def race_figure(surface_spec, runs, settings, trail: str, panels: str, speed: str) -> dict:
+    """The animated chart for these runs (see ``viz.trajectory.trajectory_figure``)."""
+    background = get_background(surface_spec, 160, background_lines(panels))
+    return trajectory_figure(
+        get_surface(surface_spec),
+        trajectories(surface_spec, runs, settings),
+        trail=None if trail == "full" else int(trail),
+        panels=panels,
+        frame_ms=round(FRAME_MS / float(speed)),
+        background=background,
+    )
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def loss_chart(surface_spec, runs, settings) -> dict:
+    return loss_figure(trajectories(surface_spec, runs, settings))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def surface_3d(surface_spec, runs, settings) -> dict:
+    return surface_3d_figure(get_surface(surface_spec), trajectories(surface_spec, runs, settings))
+
+
+def _view_options(url: UrlState):
+    columns = st.columns([2, 3, 3, 1.4])
+    panels = url.widget(
+        columns[0].radio,
+        "View",
+        key="view",
+        field=Choice("overlay", tuple(VIEWS)),
+        options=tuple(VIEWS),
+        format_func=VIEWS.get,
+        horizontal=True,
+    )
+    trail = url.widget(
+        columns[1].select_slider,
+        "Trail",
+        key="trail",
+        field=Choice("10", TRAILS),
+        options=TRAILS,
+        format_func=lambda t: "full path" if t == "full" else f"last {t}",
+        help="Points drawn behind each runner (the article shows the last 10).",
+    )
+    speed = url.widget(
+        columns[2].select_slider,
+        "Speed",
+        key="speed",
+        field=Choice("1", SPEEDS),
+        options=SPEEDS,
+        format_func=lambda s: f"{s}×",
+    )
+    three_d = url.widget(columns[3].toggle, "3-D view", key="3d", field=Flag(False))
+    return panels, trail, speed, three_d
+
+
+def _downloads(figure: dict, tidy) -> None:
+    """CSV of the trajectories and the standalone animated chart, both built on click."""
+    files = (
+        ("Trajectories (CSV)", lambda: tidy.to_csv(index=False), "trajectories.csv", "text/csv"),
+        ("Animated chart (HTML)", lambda: standalone_html(figure), "race.html", "text/html"),
+    )
+    for column, (label, data, name, mime) in zip(st.columns(2), files, strict=True):
+        column.download_button(
+            label,
+            data=data,
+            file_name=name,
+            mime=mime,
+            icon=":material/download:",
+            on_click="ignore",
+        )
+
+
+@st.fragment
+def race_section(url: UrlState, surface_spec: SurfaceSpec, runs: list[RunSpec], settings):
+    """See the module docstring."""
+    if st.session_state.pop("_needs_full_rerun", False):
+        st.rerun(scope="app")
+    runs = tuple(runs)
+    panels, trail, speed, three_d = _view_options(url)
+    runs_drawn = trajectories(surface_spec, runs, settings)
+    figure = race_figure(surface_spec, runs, settings, trail, panels, speed)
+    if three_d:
+        show(surface_3d(surface_spec, runs, settings), key="race3d")
+    else:
+        show(
+            figure,
+            key="race",
+            on_select=partial(set_start_from_click, "race"),
+            selection_mode="points",
+        )
+        st.caption("Press ▶ Play. Click any faint dot to start the runs from there.")
+
+    st.subheader("Loss", divider="gray")
+    show(loss_chart(surface_spec, runs, settings), key="loss")
+    tolerance = knob_widget(url, Knob("tolerance for J − J*", 1e-3, 1e-8, 1.0, "log"), key="tol")
+    for run in runs_drawn:
+        if run.diverged_at > 0:
+            st.badge(
+                f"{run.label}: diverged at step {run.diverged_at}",
+                color="red",
+                icon=":material/warning:",
+            )
+    table = run_table(runs_drawn, get_surface(surface_spec), tolerance)
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "final loss": st.column_config.NumberColumn(format="%.4g"),
+            "distance to nearest minimum": st.column_config.NumberColumn(format="%.4g"),
+        },
+    )
+    _downloads(figure, tidy_trajectories(runs_drawn))
+    url.finish()

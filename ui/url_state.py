@@ -1,0 +1,220 @@
+"""Every setting in the URL: widgets seeded from ``st.query_params`` and mirrored back into it.
+
+Use (the widget's value lives in ``st.session_state[key]`` as usual)::
+
+    url = UrlState.begin()                               # once, at the top of a page
+    lr = url.widget(st.slider, "α", key="lr", field=Number(0.01, 1e-4, 1.0), min_value=...)
+    url.finish()                                         # at the end of the page (and fragment)
+
+``widget`` seeds the widget's session-state value from the URL on the session's first run
+(validated by its ``Field``; anything hostile such as nan, inf, 1e309, out-of-range numbers,
+unknown names, repeated keys or huge strings falls back to the default and is listed by
+``show_warnings``), creates the widget under ``key`` and mirrors its value into the URL
+(non-default values only, so links stay short). ``url_key`` lets one URL name serve several
+widget keys (for instance ``r0.lr`` for whichever optimizer run 0 uses).
+
+Fields say what a URL value may be: ``Number`` (float or int, range, log), ``Flag``,
+``Choice``, ``Text``, ``Color``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+MAX_RAW_LENGTH = 64
+_SESSION_VALUES = "_url_values"  # key -> URL text of every non-default widget value
+_SESSION_WARNINGS = "_url_warnings"
+_SESSION_LOADED = "_url_loaded"  # the first run has read the URL
+_SESSION_CONSUMED = "_url_consumed"
+
+
+class FieldError(ValueError):
+    """A URL value that cannot be used; the message is shown to the user."""
+
+
+@dataclass(frozen=True)
+class Number:
+    """A finite number in [low, high]; ``integer`` for whole numbers, ``log`` requires > 0."""
+
+    default: float
+    low: float
+    high: float
+    integer: bool = False
+    log: bool = False
+
+    def parse(self, raw: str) -> float | int:
+        try:
+            value = int(raw) if self.integer else float(raw)
+        except ValueError:
+            raise FieldError("not a number") from None
+        if not math.isfinite(value):
+            raise FieldError("not a finite number")
+        if self.log and value <= 0:
+            raise FieldError("must be positive")
+        if not self.low <= value <= self.high:
+            raise FieldError(f"outside [{self.low:g}, {self.high:g}]")
+        return value
+
+    def format(self, value) -> str:
+        return str(int(value)) if self.integer else f"{float(value):.6g}"
+
+
+@dataclass(frozen=True)
+class Flag:
+    default: bool
+
+    def parse(self, raw: str) -> bool:
+        text = raw.lower()
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off"):
+            return False
+        raise FieldError("not 0/1 or true/false")
+
+    def format(self, value) -> str:
+        return "1" if value else "0"
+
+
+@dataclass(frozen=True)
+class Choice:
+    default: str
+    choices: tuple[str, ...]
+
+    def parse(self, raw: str) -> str:
+        if raw not in self.choices:
+            raise FieldError("unknown name")
+        return raw
+
+    def format(self, value) -> str:
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Text:
+    default: str
+    max_length: int = 300
+
+    def parse(self, raw: str) -> str:
+        if len(raw) > self.max_length:
+            raise FieldError(f"longer than {self.max_length} characters")
+        return raw
+
+    def format(self, value) -> str:
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Color:
+    default: str
+
+    def parse(self, raw: str) -> str:
+        text = raw if raw.startswith("#") else "#" + raw
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", text):
+            raise FieldError("not a colour like #1f77b4")
+        return text.lower()
+
+    def format(self, value) -> str:
+        return str(value).lower()
+
+
+Field = Number | Flag | Choice | Text | Color
+
+
+def quote(raw: str, limit: int = 24) -> str:
+    """A user's text made safe to show inside a Markdown message (short, no markup)."""
+    cleaned = re.sub(r"[^\w .,+\-*/^()#=:]", "?", raw)
+    return cleaned if len(cleaned) <= limit else cleaned[:limit] + "…"
+
+
+class UrlState:
+    """URL <-> widget mirror for one page; see the module docstring."""
+
+    @classmethod
+    def begin(cls) -> UrlState:
+        """Start a full page run: forget which keys were mirrored by the previous one."""
+        st.session_state[_SESSION_VALUES] = {}
+        st.session_state.setdefault(_SESSION_WARNINGS, [])
+        st.session_state.setdefault(_SESSION_CONSUMED, set())
+        return cls()
+
+    @property
+    def first_run(self) -> bool:
+        return not st.session_state.get(_SESSION_LOADED, False)
+
+    def warn(self, message: str) -> None:
+        warnings = st.session_state.setdefault(_SESSION_WARNINGS, [])
+        if message not in warnings:
+            warnings.append(message)
+
+    def read(self, url_key: str, field: Field) -> Any:
+        """The URL's value for ``url_key`` if it is valid, else the default (with a warning)."""
+        st.session_state.setdefault(_SESSION_CONSUMED, set()).add(url_key)
+        raws = st.query_params.get_all(url_key)
+        if not raws:
+            return field.default
+        if len(raws) > 1:
+            self.warn(f"`{quote(url_key)}` is given {len(raws)} times; using the default.")
+            return field.default
+        raw = raws[0].strip()
+        limit = getattr(field, "max_length", MAX_RAW_LENGTH)
+        try:
+            if len(raw) > limit:
+                raise FieldError(f"longer than {limit} characters")
+            return field.parse(raw)
+        except FieldError as error:
+            self.warn(
+                f"`{quote(url_key)}` = `{quote(raw)}` is ignored ({error}); "
+                f"using `{quote(field.format(field.default))}`."
+            )
+            return field.default
+
+    def seed(self, key: str, field: Field, url_key: str | None = None) -> None:
+        """Put the URL's value (first run) or the default in session state if the key is new."""
+        if key in st.session_state:
+            return
+        st.session_state[key] = (
+            self.read(url_key or key, field) if self.first_run else field.default
+        )
+
+    def mirror(self, url_key: str, value: Any, field: Field) -> None:
+        """Remember ``value`` for the URL (dropped when it equals the default)."""
+        values = st.session_state.setdefault(_SESSION_VALUES, {})
+        if field.format(value) == field.format(field.default):
+            values.pop(url_key, None)
+        else:
+            values[url_key] = field.format(value)
+
+    def widget(self, factory, label: str, *, key: str, field: Field, url_key=None, **kwargs):
+        """Seed, create (``factory(label, key=key, **kwargs)``) and mirror one widget."""
+        self.seed(key, field, url_key)
+        value = factory(label, key=key, **kwargs)
+        self.mirror(url_key or key, value, field)
+        return value
+
+    def finish(self) -> None:
+        """Write the mirrored values to the URL (only when they changed); end the first run."""
+        if self.first_run:
+            unknown = sorted(set(st.query_params.keys()) - st.session_state[_SESSION_CONSUMED])
+            for name in unknown[:5]:
+                self.warn(f"Unknown setting `{quote(name)}` in the link is ignored.")
+            st.session_state[_SESSION_LOADED] = True
+        wanted = dict(sorted(st.session_state.get(_SESSION_VALUES, {}).items()))
+        if wanted != st.query_params.to_dict():
+            st.query_params.from_dict(wanted)
+
+    @staticmethod
+    def show_warnings(container=None) -> None:
+        """Show the URL problems met so far in this session (one warning box)."""
+        warnings = st.session_state.get(_SESSION_WARNINGS, [])
+        if warnings:
+            target = container if container is not None else st
+            target.warning(
+                "Some settings in the link could not be used:\n\n"
+                + "\n".join(f"- {w}" for w in warnings),
+                icon=":material/warning:",
+            )

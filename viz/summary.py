@@ -1,0 +1,86 @@
+"""Numbers about runs: the per-run table, the tidy trajectory table, the standalone HTML.
+
+Use::
+
+    table = run_table(runs, surface, tolerance=1e-3)   # pandas DataFrame, one row per run
+    tidy = tidy_trajectories(runs)                      # columns run, step, x, y, loss
+    html = standalone_html(fig)                         # plotly.js inlined, works offline
+
+Steps to tolerance is the first step k with J(θ_k) − J* ≤ tolerance, J* the lowest known
+minimum value; distance is Euclidean to the nearest known minimum. Both are empty when the
+surface lists no minima (a typed expression, for instance).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+import pandas as pd
+import plotly.io as pio
+
+from viz.trajectory import Trajectory
+
+
+def steps_to_tolerance(values: np.ndarray, target: float, tolerance: float) -> int | None:
+    """First k with values[k] − target ≤ tolerance, or None."""
+    hits = np.flatnonzero(np.asarray(values, float) - target <= tolerance)
+    return int(hits[0]) if hits.size else None
+
+
+def status(run: Trajectory) -> str:
+    return f"diverged at step {run.diverged_at}" if run.diverged_at > 0 else "ok"
+
+
+def run_table(runs: list[Trajectory], surface, tolerance: float) -> pd.DataFrame:
+    """One row per run: final loss, distance to the nearest minimum, steps to tolerance, status."""
+    minima = list(getattr(surface, "minima", ()))
+    centres = np.array([[m.x, m.y] for m in minima]) if minima else None
+    target = min((m.value for m in minima), default=None)
+    rows = []
+    for run in runs:
+        final = run.path[-1]
+        reached = None
+        if target is not None:
+            end = run.diverged_at if run.diverged_at > 0 else len(run.values)
+            reached = steps_to_tolerance(run.values[:end], target, tolerance)
+        rows.append(
+            {
+                "run": run.label,
+                "final loss": float(run.values[-1]),
+                "distance to nearest minimum": (
+                    float(np.min(np.linalg.norm(centres - final, axis=1)))
+                    if centres is not None
+                    else None
+                ),
+                f"steps to J − J* ≤ {tolerance:g}": reached,
+                "status": status(run),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def tidy_trajectories(runs: list[Trajectory]) -> pd.DataFrame:
+    """Long table: one row per (run, step) with the point and its loss."""
+    frames = [
+        pd.DataFrame(
+            {
+                "run": run.label,
+                "step": np.arange(len(run.path)),
+                "x": run.path[:, 0],
+                "y": run.path[:, 1],
+                "loss": run.values,
+            }
+        )
+        for run in runs
+    ]
+    columns = ["run", "step", "x", "y", "loss"]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def standalone_html(figure: dict, title: str = "Optimizer Playground") -> str:
+    """A self-contained HTML page (plotly.js inlined) that plays the animation offline."""
+    html = pio.to_html(
+        figure, include_plotlyjs=True, full_html=True, auto_play=False, validate=False
+    )
+    return html.replace("<head>", f"<head><title>{escape(title)}</title>", 1)

@@ -1,0 +1,377 @@
+"""The animated race: trajectories of several runs over a surface, as a plain Plotly figure dict.
+
+Use::
+
+    runs = [Trajectory("Adam", "#e45756", path, values), ...]   # path (T+1, 2), values (T+1,)
+    fig = trajectory_figure(surface, runs, trail=10, panels="overlay", frame_ms=40)
+    st.plotly_chart(ui.figures.prebuilt(fig))                     # or go.Figure(fig)
+
+What stays still is drawn once: the background picture and contour lines (see
+``viz.background``), minima (★), saddles (✕), a faint grid of clickable points (their hover
+shows J; a click can set the start point) and, with ``trail=None``, each full path. Frames
+carry only the moving traces, one trail (the last ``trail`` points) and one current-point
+marker per run, so the figure grows linearly with the number of frames. At most
+``max_frames`` frames are made; longer runs are sampled evenly (the trail still shows
+consecutive steps). Axes are fixed to the surface's domain: a diverging run leaves the
+picture instead of rescaling it. ``panels="side"`` gives one panel per run, same scale,
+all driven by one Play button and one slider.
+
+The figure is a dict (building ``go.Frame`` objects is ~40x slower); ``go.Figure(fig)``
+accepts it, which is what the tests check.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from viz.background import Background, surface_background
+from viz.encode import decimals_for, rounded, typed
+
+PALETTE = (
+    "#e4572e",  # vermilion
+    "#f3a712",  # amber
+    "#29bf12",  # green
+    "#ff66b3",  # pink
+    "#a259ff",  # violet
+    "#00d1c1",  # teal
+    "#ffe74c",  # yellow
+    "#ffffff",  # white
+)
+CONTOUR_COLOR = "rgba(255, 255, 255, 0.35)"
+MINIMUM_COLOR = "#ffd400"
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """One run as drawn: ``path`` (T+1, 2) and ``values`` (T+1,) from step 0 to T.
+
+    ``diverged_at`` is the 1-based step whose update left the safe region (-1: never); the
+    path is frozen at its last good point after it (the engine's convention).
+    """
+
+    label: str
+    color: str
+    path: np.ndarray
+    values: np.ndarray
+    diverged_at: int = -1
+
+    @property
+    def steps(self) -> int:
+        return len(self.path) - 1
+
+
+def background_lines(panels: str) -> int:
+    """Grid size for contour lines: side-by-side panels repeat them, and are smaller."""
+    return 90 if panels == "overlay" else 60
+
+
+def frame_steps(steps: int, max_frames: int) -> np.ndarray:
+    """Steps shown as frames: all of 0..steps, or ``max_frames`` evenly spread (ends kept)."""
+    count = min(steps + 1, max(2, max_frames))
+    return np.unique(np.round(np.linspace(0, steps, count)).astype(int))
+
+
+def _axis_names(index: int) -> tuple[str, str]:
+    suffix = "" if index == 0 else str(index + 1)
+    return f"x{suffix}", f"y{suffix}"
+
+
+def panel_grid(count: int) -> tuple[int, int]:
+    """(rows, columns) for side-by-side panels: one row up to 4 panels, else rows of 4."""
+    columns = min(count, 4)
+    return math.ceil(count / columns), columns
+
+
+def _markers(name: str, x, y, marker: dict, hovertemplate: str, **extra) -> dict:
+    """A legend-less marker trace (start grid, minima, saddles)."""
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": name,
+        "x": x,
+        "y": y,
+        "marker": marker,
+        "hovertemplate": hovertemplate,
+        "showlegend": False,
+        **extra,
+    }
+
+
+def _static_traces(surface, lines, axes, clickable: int, decimals: int) -> list[dict]:
+    """Contour lines, clickable grid, minima and saddles for one panel."""
+    xref, yref = axes
+    (x0, x1), (y0, y1) = surface.domain
+    traces = [
+        {
+            "type": "scatter",
+            "x": typed(lines[0]),
+            "y": typed(lines[1]),
+            "mode": "lines",
+            "line": {"color": CONTOUR_COLOR, "width": 1},
+            "hoverinfo": "skip",
+            "showlegend": False,
+            "name": "contours",
+        }
+    ]
+    if clickable:
+        gx, gy = np.meshgrid(np.linspace(x0, x1, clickable), np.linspace(y0, y1, clickable))
+        points = np.stack([gx.ravel(), gy.ravel()], axis=-1)
+        with np.errstate(all="ignore"):
+            values = np.asarray(surface(points), dtype=float)
+        traces.append(
+            _markers(
+                "start grid",
+                rounded(points[:, 0], decimals),
+                rounded(points[:, 1], decimals),
+                {"size": 7, "color": "rgba(255, 255, 255, 0.12)"},
+                "θ₁=%{x}<br>θ₂=%{y}<br>J=%{customdata:.4g}<extra>click: start here</extra>",
+                customdata=rounded(values, 6),
+            )
+        )
+    minima = list(getattr(surface, "minima", ()))
+    if minima:
+        star = {"symbol": "star", "color": MINIMUM_COLOR, "line": {"color": "#3a2e00", "width": 1}}
+        traces.append(
+            _markers(
+                "minima",
+                [m.x for m in minima],
+                [m.y for m in minima],
+                star | {"size": [16 if m.is_global else 11 for m in minima]},
+                "%{text}<br>(%{x:.4g}, %{y:.4g})<br>J=%{customdata:.4g}<extra></extra>",
+                customdata=[m.value for m in minima],
+                text=["global minimum" if m.is_global else "local minimum" for m in minima],
+            )
+        )
+    saddles = list(getattr(surface, "saddles", ()))
+    if saddles:
+        traces.append(
+            _markers(
+                "saddles",
+                [s[0] for s in saddles],
+                [s[1] for s in saddles],
+                {"symbol": "x", "size": 11, "color": "#ffffff", "line": {"width": 1}},
+                "saddle point<br>(%{x:.4g}, %{y:.4g})<extra></extra>",
+            )
+        )
+    for trace in traces:
+        trace["xaxis"], trace["yaxis"] = xref, yref
+    return traces
+
+
+def _trail_slice(path: np.ndarray, step: int, trail: int) -> np.ndarray:
+    return path[max(0, step - trail + 1) : step + 1]
+
+
+def _moving_traces(run: Trajectory, step: int, trail: int, decimals: int) -> tuple[dict, dict]:
+    """The trail (last ``trail`` points up to ``step``) and the current point of one run."""
+    step = min(step, run.steps)
+    points = _trail_slice(run.path, step, trail)
+    current = run.path[step]
+    diverged = 0 < run.diverged_at <= step
+    trail_trace = {"x": rounded(points[:, 0], decimals), "y": rounded(points[:, 1], decimals)}
+    point_trace = {"x": rounded(current[:1], decimals), "y": rounded(current[1:], decimals)}
+    if run.diverged_at > 0:  # only diverging runs pay for a symbol in every frame
+        point_trace["marker"] = {"symbol": "x" if diverged else "circle"}
+    return trail_trace, point_trace
+
+
+def trajectory_figure(
+    surface,
+    runs: list[Trajectory],
+    *,
+    trail: int | None = 10,
+    panels: str = "overlay",
+    max_frames: int = 300,
+    frame_ms: int = 40,
+    background: Background | None = None,
+    clickable: int = 21,
+    height: int | None = None,
+) -> dict:
+    """Animated contour chart of ``runs`` on ``surface`` (duck-typed: callable, ``domain``,
+    optional ``minima``, ``saddles``, ``log_scale``, ``label``); see the module docstring."""
+    if panels not in ("overlay", "side"):
+        raise ValueError(f"panels must be 'overlay' or 'side', not {panels!r}")
+    full_path = trail is None
+    trail = 10 if full_path else max(1, int(trail))
+    (x0, x1), (y0, y1) = surface.domain
+    decimals = decimals_for(max(x1 - x0, y1 - y0))
+
+    if background is None:
+        background = surface_background(surface, line_resolution=background_lines(panels))
+    image, lines = background.image, (background.lines_x, background.lines_y)
+
+    panel_count = len(runs) if panels == "side" and runs else 1
+    rows, columns = panel_grid(panel_count)
+    data: list[dict] = []
+    moving: list[int] = []
+    layout: dict = {"images": [], "annotations": []}
+    gap = 0.04
+    for index in range(panel_count):
+        axes = _axis_names(index)
+        row, column = divmod(index, columns)
+        x_domain = [column / columns + gap / 2, (column + 1) / columns - gap / 2]
+        y_domain = [1 - (row + 1) / rows + gap, 1 - row / rows - gap / 2]
+        if panel_count == 1:
+            x_domain, y_domain = [0, 1], [0, 1]
+        suffix = axes[0][1:]
+        layout[f"xaxis{suffix}"] = {
+            "range": [x0, x1],
+            "domain": x_domain,
+            "anchor": axes[1],
+            "showgrid": False,
+            "zeroline": False,
+            "fixedrange": True,
+            "title": {"text": "θ₁"} if row == rows - 1 else None,
+        }
+        layout[f"yaxis{suffix}"] = {
+            "range": [y0, y1],
+            "domain": y_domain,
+            "anchor": axes[0],
+            "showgrid": False,
+            "zeroline": False,
+            "fixedrange": True,
+            "title": {"text": "θ₂"} if column == 0 else None,
+        }
+        layout["images"].append(
+            {
+                "source": image,
+                "xref": axes[0],
+                "yref": axes[1],
+                "x": x0,
+                "y": y1,
+                "sizex": x1 - x0,
+                "sizey": y1 - y0,
+                "sizing": "stretch",
+                "layer": "below",
+            }
+        )
+        data += _static_traces(surface, lines, axes, clickable, decimals)
+        panel_runs = [runs[index]] if panels == "side" else runs
+        if panels == "side":
+            layout["annotations"].append(
+                {
+                    "text": f"<b>{runs[index].label}</b>",
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": sum(x_domain) / 2,
+                    "y": y_domain[1],
+                    "xanchor": "center",
+                    "yanchor": "bottom",
+                    "showarrow": False,
+                    "font": {
+                        "color": runs[index].color if runs[index].color != "#ffffff" else None
+                    },
+                }
+            )
+        for run in panel_runs:
+            common = {"xaxis": axes[0], "yaxis": axes[1], "legendgroup": run.label}
+            if full_path:
+                data.append(
+                    {
+                        "type": "scatter",
+                        "x": typed(run.path[:, 0]),
+                        "y": typed(run.path[:, 1]),
+                        "mode": "lines",
+                        "line": {"color": run.color, "width": 1.2, "dash": "dot"},
+                        "opacity": 0.8,
+                        "hoverinfo": "skip",
+                        "showlegend": False,
+                        "name": f"{run.label} path",
+                        **common,
+                    }
+                )
+            trail_trace, point_trace = _moving_traces(run, 0, trail, decimals)
+            moving += [len(data), len(data) + 1]
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "line": {"color": run.color, "width": 2.5},
+                    "marker": {"size": 4, "color": run.color},
+                    "name": run.label,
+                    "hoverinfo": "name+x+y",
+                    "showlegend": panels == "overlay",
+                    **trail_trace,
+                    **common,
+                }
+            )
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "markers",
+                    "marker": {
+                        "size": 12,
+                        "color": run.color,
+                        "line": {"color": "#111111", "width": 1.5},
+                        **point_trace.pop("marker", {}),
+                    },
+                    "name": run.label,
+                    "hoverinfo": "name+x+y",
+                    "showlegend": False,
+                    **point_trace,
+                    **common,
+                }
+            )
+
+    steps = max((run.steps for run in runs), default=0)
+    shown = frame_steps(steps, max_frames)
+    frames = []
+    for step in shown.tolist():
+        frame_data = []
+        for run in runs:
+            frame_data += list(_moving_traces(run, step, trail, decimals))
+        frames.append({"name": str(step), "data": frame_data, "traces": moving})
+
+    play = {
+        "frame": {"duration": frame_ms, "redraw": False},
+        "fromcurrent": True,
+        "transition": {"duration": 0},
+        "mode": "immediate",
+    }
+    pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
+    layout.update(
+        height=height or (560 if rows == 1 else 340 * rows),
+        margin={"l": 50, "r": 20, "t": 40 if panels == "side" else 20, "b": 110, "pad": 0},
+        plot_bgcolor="#17324d",
+        hovermode="closest",
+        dragmode=False,
+        clickmode="event+select",
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        uirevision="trajectories",
+        updatemenus=[
+            {
+                "type": "buttons",
+                "direction": "left",
+                "showactive": False,
+                "x": 0,
+                "y": 0,
+                "xanchor": "left",
+                "yanchor": "top",
+                "pad": {"t": 45, "r": 10},
+                "buttons": [
+                    {"label": "▶ Play", "method": "animate", "args": [None, play]},
+                    {"label": "❚❚ Pause", "method": "animate", "args": [[None], pause]},
+                ],
+            }
+        ],
+        sliders=[
+            {
+                "active": 0,
+                "x": 0.16,
+                "len": 0.84,
+                "y": 0,
+                "yanchor": "top",
+                "pad": {"t": 30},
+                "currentvalue": {"prefix": "step ", "visible": True, "xanchor": "right"},
+                "transition": {"duration": 0},
+                "steps": [
+                    {"label": str(s), "method": "animate", "args": [[str(s)], pause]}
+                    for s in shown.tolist()
+                ],
+            }
+        ],
+    )
+    return {"data": data, "layout": layout, "frames": frames}
