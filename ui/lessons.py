@@ -1,5 +1,9 @@
 """Helpers shared by the article's lesson pages.
 
+- `Preset`/`PRESETS`: each of the article's figures as exact settings (surface, runs, start,
+  steps, trail), with a caption stating them; `show_preset` draws it with the Playground's
+  animated chart and cached engine calls, `edit_runs` builds controls from the registry, and
+  `playground_url` writes the same settings in the Playground's URL format.
 - `read_series_csv`: a user's uploaded CSV turned into numeric series, or a `SeriesFileError`
   whose message says plainly what is wrong (empty, too large, not text, no numbers, ...).
 - `stock_series`: the weekly stock prices that plotly ships offline (`plotly.data.stocks()`).
@@ -8,11 +12,23 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
 import plotly.data
+import streamlit as st
+
+import optim
+import surfaces
+from ui.controls import run_label
+from ui.engine import RunSpec, Settings, SurfaceSpec
+from ui.figures import show
+from ui.knobs import knob_widget
+from ui.race import race_figure, trajectories
+from ui.url_state import UrlState
+from viz.trajectory import PALETTE, Trajectory
 
 MAX_CSV_BYTES = 2_000_000
 MAX_CSV_ROWS = 100_000
@@ -137,126 +153,286 @@ def _x_axis(frame: pd.DataFrame, numeric: dict) -> tuple[np.ndarray, str]:
     return np.arange(1, len(frame) + 1), "row"
 
 
-# ---------------------------------------------------------------- the article's presets
+# ---------------------------------------------------------------- page furniture
 
 
-@dataclass(frozen=True)
-class RunSetting:
-    """One optimizer run of a preset: a registry name and the values that differ from defaults."""
+def lesson_header(title: str, explanation: str, latex: str | None = None) -> None:
+    """Title, a short explanation in plain words, and the update rule as an equation."""
+    st.title(title)
+    st.markdown(explanation)
+    if latex:
+        st.latex(latex)
 
-    optimizer: str
-    values: tuple[tuple[str, float | bool], ...] = ()
 
-    def flat(self) -> dict[str, float | bool]:
-        return dict(self.values)
+def update_rules(names: tuple[str, ...]) -> None:
+    """Each optimizer's update rule, straight from the registry's LaTeX, in an expander."""
+    with st.expander("Update rules", expanded=False):
+        for name in names:
+            spec = optim.OPTIMIZERS[name]
+            st.markdown(f"**{spec.label}**: {spec.description}")
+            st.latex(spec.latex)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def cached_stock_series(symbol: str) -> tuple[np.ndarray, np.ndarray]:
+    return stock_series(symbol)
+
+
+# ---------------------------------------------------------------- presets: a figure's settings
 
 
 @dataclass(frozen=True)
 class Preset:
-    """A figure's exact settings: surface, start, runs, steps, trail and gradient clipping."""
+    """Everything that makes one figure: surface, runs, shared settings, trail, layout."""
 
     key: str
     title: str
-    surface: str
-    start: tuple[float, float]
-    runs: tuple[RunSetting, ...]
-    steps: int
+    surface: SurfaceSpec
+    runs: tuple[RunSpec, ...]
+    settings: Settings
     trail: int | None = 10  # the article draws the last 10 points; None: the whole path
-    clip_norm: float | None = None
-    surface_params: tuple[tuple[str, float], ...] = ()
+    panels: str = "overlay"
 
-    def caption(self, labels: dict[str, str] | None = None) -> str:
+    def caption(self) -> str:
         """The settings in words, stated under the figure."""
-        labels = labels or {}
-        runs = "; ".join(
-            labels.get(r.optimizer, r.optimizer)
-            + (" (" + ", ".join(f"{k} = {_word(v)}" for k, v in r.values) + ")" if r.values else "")
-            for r in self.runs
-        )
-        where = self.surface + (
-            " [" + ", ".join(f"{k} = {v:g}" for k, v in self.surface_params) + "]"
-            if self.surface_params
-            else ""
-        )
-        parts = [
-            f"Surface {where}, start ({self.start[0]:g}, {self.start[1]:g}), {self.steps} steps",
-            f"runs: {runs}",
-            "trail: last 10 points"
-            if self.trail == 10
-            else (
-                "trail: whole path" if self.trail is None else f"trail: last {self.trail} points"
-            ),
+        surface = surfaces.SURFACES[self.surface.name]
+        params = ", ".join(f"{_param_label(surface, k)} = {v:g}" for k, v in self.surface.params)
+        runs = "; ".join(_run_words(run) for run in self.runs)
+        x0, y0 = self.settings.start
+        trail = "whole path" if self.trail is None else f"last {self.trail} points"
+        words = [
+            f"{surface.label}{f' ({params})' if params else ''}, start ({x0:g}, {y0:g}), "
+            f"{self.settings.steps} steps, trail: {trail}",
+            f"Runs: {runs}",
         ]
-        if self.clip_norm is not None:
-            parts.append(f"gradients clipped to norm {self.clip_norm:g}")
-        return ". ".join(parts) + "."
+        if self.settings.clip != "none":
+            words.append(f"Gradients clipped by {self.settings.clip} at {self.settings.clip_at:g}")
+        if self.settings.noise:
+            words.append(f"Gradient noise σ = {self.settings.noise:g} (seed {self.settings.seed})")
+        return ". ".join(words) + "."
+
+    def with_run_values(self, index: int, **values) -> Preset:
+        """The same preset with run `index`'s hyperparameters updated (label follows)."""
+        runs = list(self.runs)
+        run = runs[index]
+        merged = {**dict(run.values), **values}
+        runs[index] = RunSpec(run.optimizer, tuple(merged.items()), run.color, run_label(
+            run.optimizer, merged.items()
+        ))  # fmt: skip
+        return replace(self, runs=tuple(runs))
+
+
+def _param_label(surface, name: str) -> str:
+    return next((p.label.split(" (")[0] for p in surface.parameters if p.name == name), name)
+
+
+def _run_words(run: RunSpec) -> str:
+    hypers = {h.name: h for h in optim.OPTIMIZERS[run.optimizer].hyperparameters}
+    values = ", ".join(
+        f"{hypers[k].label.split(' (')[0]} = {_word(v)}" for k, v in run.values if k in hypers
+    )
+    return f"{optim.OPTIMIZERS[run.optimizer].label} ({values})" if values else run.label
 
 
 def _word(value) -> str:
-    return ("on" if value else "off") if isinstance(value, bool) else f"{value:g}"
+    return ("on" if value else "off") if isinstance(value, bool | np.bool_) else f"{value:g}"
 
 
-def _runs(*runs: tuple) -> tuple[RunSetting, ...]:
-    """('gd', lr=0.01) style tuples -> RunSettings, so the table below stays one line a run."""
-    return tuple(RunSetting(name, tuple(values.items())) for name, values in runs)
+def make_preset(
+    key: str,
+    title: str,
+    surface: str,
+    runs: tuple[tuple[str, dict], ...],
+    *,
+    start: tuple[float, float] | None = None,
+    steps: int = 300,
+    params: tuple[tuple[str, float], ...] = (),
+    trail: int | None = 10,
+    clip_at: float | None = None,
+    panels: str = "overlay",
+) -> Preset:
+    """A preset from plain values; runs are (optimizer, {hyperparameter: value}) pairs."""
+    specs = tuple(
+        RunSpec(name, tuple(v.items()), PALETTE[i % len(PALETTE)], run_label(name, v.items()))
+        for i, (name, v) in enumerate(runs)
+    )
+    settings = Settings(
+        start=tuple(start or surfaces.SURFACES[surface].start),
+        steps=steps,
+        clip="none" if clip_at is None else "norm",
+        clip_at=1.0 if clip_at is None else clip_at,
+    )
+    return Preset(key, title, SurfaceSpec(surface, params), specs, settings, trail, panels)
 
 
 PRESETS: dict[str, Preset] = {
-    preset.key: preset
-    for preset in (
-        Preset(
-            "learning_rate",
-            "Learning rate: small against large",
-            "peaks",
-            (-0.5, -1.0),
-            _runs(("gd", {"lr": 0.01}), ("gd", {"lr": 0.15})),
-            steps=150,
+    p.key: p
+    for p in (
+        make_preset(
+            "learning_rate", "Learning rate: small against large", "peaks",
+            (("gd", {"lr": 0.01}), ("gd", {"lr": 0.15})),
+            start=(-0.5, -1.0), steps=150, panels="side",
         ),
-        Preset(
-            "local_minimum",
-            "A local minimum traps gradient descent",
-            "peaks",
-            (1.0, 0.0),
-            _runs(("gd", {"lr": 0.005})),
-            steps=300,
+        make_preset(
+            "local_minimum", "A local minimum traps gradient descent", "peaks",
+            (("gd", {"lr": 0.005}),), start=(1.0, 0.0), steps=300,
         ),
-        Preset(
-            "saddle",
-            "A saddle point slows gradient descent to a crawl",
-            "monkey_saddle",
-            (1.0, 0.0),
-            _runs(("gd", {"lr": 0.005})),
-            steps=300,
+        make_preset(
+            "saddle", "A saddle point slows gradient descent to a crawl", "monkey_saddle",
+            (("gd", {"lr": 0.005}),), start=(1.0, 0.0), steps=400,
         ),
-        Preset(
-            "plateau",
-            "A plateau: the gradient vanishes",
-            "plateau",
-            (0.0, 0.0),  # replaced by the surface's own start when the page builds it
-            _runs(("gd", {"lr": 0.1})),
-            steps=300,
+        make_preset(
+            "plateau", "A plateau: the gradient vanishes", "plateau",
+            (("gd", {"lr": 0.1}), ("adam", {"lr": 0.05})), steps=300,
         ),
-        Preset(
-            "ravine",
-            "A ravine: gradient descent zig-zags, momentum glides",
-            "ravine",
-            (0.0, 0.0),
-            _runs(("gd", {"lr": 0.02}), ("momentum", {"lr": 0.02, "beta": 0.9})),
-            steps=200,
+        make_preset(
+            "cliff", "A cliff: the gradient explodes", "cliff",
+            (("gd", {"lr": 0.1}),), steps=200, trail=None,
         ),
-        Preset(
-            "comparison",
-            "Escaping a saddle: gradient descent, momentum, Nesterov, RMSProp, Adam",
-            "saddle",
-            (1.0, -0.001),
-            _runs(
+        make_preset(
+            "ravine", "A ravine: gradient descent zig-zags, momentum glides", "ravine",
+            (("gd", {"lr": 0.03}), ("momentum", {"lr": 0.03, "beta": 0.9})),
+            params=(("kappa", 60.0),), steps=150, trail=None,
+        ),
+        make_preset(
+            "comparison", "Escaping a saddle: GD, momentum, Nesterov, RMSProp, Adam", "saddle",
+            (
                 ("gd", {"lr": 0.02}),
                 ("momentum", {"lr": 0.02, "beta": 0.9}),
                 ("nesterov", {"lr": 0.02, "momentum": 0.9}),
                 ("rmsprop", {"lr": 0.02}),
                 ("adam", {"lr": 0.02}),
             ),
-            steps=200,
+            start=(1.0, -0.001), steps=200,
         ),
     )
-}
+}  # fmt: skip
+
+
+# ---------------------------------------------------------------- showing a preset
+
+_FULL_RUN = "_lesson_full_run"
+
+
+def begin_page() -> UrlState:
+    """Start a lesson page (see `fragment_done`): the URL state and a full-run marker."""
+    st.session_state[_FULL_RUN] = True
+    return UrlState.begin()
+
+
+def end_page(url: UrlState, warnings=None) -> None:
+    """End a lesson page: write the URL and show what in it could not be used."""
+    st.session_state[_FULL_RUN] = False
+    url.finish()
+    UrlState.show_warnings(warnings)
+
+
+def fragment_done(url: UrlState) -> None:
+    """Call at the end of each fragment: a fragment rerun writes its values to the URL.
+
+    During a full run the page's `end_page` does that once every widget has been read (the
+    first run must see all of them before it calls unused URL keys unknown).
+    """
+    if not st.session_state.get(_FULL_RUN, False):
+        url.finish()
+
+
+def trail_option(trail: int | None) -> str:
+    """The Playground's trail setting ("10", "full") for a preset's trail."""
+    return "full" if trail is None else str(trail)
+
+
+def preset_trajectories(preset: Preset) -> list[Trajectory]:
+    """Every run of the preset, through the Playground's cached engine call."""
+    return trajectories(preset.surface, preset.runs, preset.settings)
+
+
+def preset_figure(preset: Preset) -> dict:
+    """The Playground's animated chart (cached there) for a preset."""
+    return race_figure(
+        preset.surface, preset.runs, preset.settings, trail_option(preset.trail), preset.panels, "1"
+    )
+
+
+def edit_runs(url: UrlState, preset: Preset, names: tuple[str, ...] = ("lr",), box=None) -> Preset:
+    """Widgets (built from the registry's metadata) for the named hyperparameters of each run."""
+    box = box if box is not None else st
+    columns = box.columns(len(preset.runs))
+    for index, (run, column) in enumerate(zip(preset.runs, columns, strict=True)):
+        hypers = {h.name: h for h in optim.OPTIMIZERS[run.optimizer].hyperparameters}
+        defaults = dict(run.values)
+        values = {}
+        for name in names:
+            if name not in hypers:
+                continue
+            knob = replace(hypers[name], default=defaults.get(name, hypers[name].default))
+            label = f"{index + 1} · {optim.OPTIMIZERS[run.optimizer].label}: {knob.label}"
+            knob = replace(knob, label=label)
+            key = f"{preset.key}.r{index}.{name}"
+            values[name] = knob_widget(url, knob, key=key, container=column)
+        preset = preset.with_run_values(index, **values)
+    return preset
+
+
+def show_preset(preset: Preset, key: str) -> list[Trajectory]:
+    """The animated chart, its settings stated under it, and an "Open in Playground" link."""
+    show(preset_figure(preset), key=key)
+    st.caption(preset.caption())
+    playground_button(preset, key=f"{key}.open")
+    return preset_trajectories(preset)
+
+
+# ---------------------------------------------------------------- links into the Playground
+
+PLAYGROUND_PATH = "./"  # the Playground is the default page, at the app's root
+
+
+def _url_text(value) -> str:
+    """A value as the Playground's URL fields write it (Flag: 1/0, Number: 6 significant)."""
+    if isinstance(value, bool | np.bool_):
+        return "1" if value else "0"
+    return f"{float(value):.6g}"
+
+
+def playground_query(
+    surface: SurfaceSpec,
+    runs: tuple[RunSpec, ...],
+    settings: Settings,
+    trail: int | None = 10,
+    panels: str = "overlay",
+) -> dict[str, str]:
+    """The Playground's query parameters for these exact settings (see ui.controls' keys)."""
+    query = {"surface": surface.name}
+    if surface.expression:
+        (x0, x1), (y0, y1) = surface.domain
+        query |= {"f": surface.expression, "xmin": _url_text(x0), "xmax": _url_text(x1)}
+        query |= {"ymin": _url_text(y0), "ymax": _url_text(y1)}
+    query |= {f"s.{name}": _url_text(value) for name, value in surface.params}
+    query |= {"x0": _url_text(settings.start[0]), "y0": _url_text(settings.start[1])}
+    query |= {"steps": str(int(settings.steps)), "runs": str(len(runs))}
+    for index, run in enumerate(runs):
+        query[f"r{index}.opt"] = run.optimizer
+        query |= {f"r{index}.{name}": _url_text(value) for name, value in run.values}
+        query[f"r{index}.color"] = run.color
+    if settings.noise:
+        query |= {"noise": _url_text(settings.noise), "seed": str(int(settings.seed))}
+    if settings.clip != "none":
+        query |= {"clip": settings.clip, "clip_at": _url_text(settings.clip_at)}
+    if trail != 10:
+        query["trail"] = trail_option(trail)
+    if panels != "overlay":
+        query["view"] = panels
+    return query
+
+
+def playground_url(preset: Preset) -> str:
+    query = playground_query(
+        preset.surface, preset.runs, preset.settings, preset.trail, preset.panels
+    )
+    return f"{PLAYGROUND_PATH}?{urlencode(query)}"
+
+
+def playground_button(target: Preset | str, key: str) -> None:
+    """An "Open in Playground" link button (a new tab) carrying the settings in its URL."""
+    url = playground_url(target) if isinstance(target, Preset) else target
+    st.link_button("Open in Playground ↗", url, key=key, help="The same settings, editable.")

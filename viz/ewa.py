@@ -41,12 +41,14 @@ def ewa_figure(
     values,
     betas: Sequence[float] = ARTICLE_BETAS,
     *,
+    own_beta: float | None = None,
     bias_correction: bool = False,
     series_name: str = "series",
     x_title: str = "",
 ) -> go.Figure:
-    """The raw series as faint markers with one EWA curve per β on top."""
-    curves = ewa_curves(values, betas, bias_correction)
+    """The raw series as faint markers, one EWA curve per β on top, `own_beta` dashed."""
+    extra = () if own_beta is None else (own_beta,)
+    curves = ewa_curves(values, (*betas, *extra), bias_correction)
     fig = go.Figure(
         go.Scatter(
             x=x,
@@ -57,13 +59,21 @@ def ewa_figure(
             marker={"color": RAW_COLOUR, "size": 4},
         )
     )
-    for k, (beta, curve) in enumerate(zip(betas, curves, strict=True)):
+    for k, (beta, curve) in enumerate(zip(betas, curves, strict=False)):
         fig.add_scatter(
             x=x,
             y=curve,
             name=f"β = {beta:g} (≈ {window(beta):.0f} points)",
             mode="lines",
             line={"color": BETA_COLOURS[k % len(BETA_COLOURS)], "width": 2.5},
+        )
+    if own_beta is not None:
+        fig.add_scatter(
+            x=x,
+            y=curves[-1],
+            name=f"your β = {own_beta:g} (≈ {window(own_beta):.0f} points)",
+            mode="lines",
+            line={"color": "#111111", "width": 2, "dash": "dash"},
         )
     corrected = "bias-corrected, " if bias_correction else ""
     fig.update_layout(

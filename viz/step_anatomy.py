@@ -152,3 +152,31 @@ def scale_figure(anatomy: StepAnatomy, t: int, adaptive: bool) -> go.Figure:
         legend={"orientation": "h", "y": -0.25},
     )
     return fig
+
+
+def step_sizes(path: np.ndarray) -> np.ndarray:
+    """‖θₜ₊₁ − θₜ‖ for every step of a path (T+1, 2) -> (T,)."""
+    return np.hypot(*np.diff(np.asarray(path, dtype=float), axis=0).T)
+
+
+def step_size_figure(runs, dashes=None) -> go.Figure:
+    """Step length per step for runs with `label`, `color`, `path` (log scale: jumps stand out)."""
+    fig = go.Figure()
+    for k, run in enumerate(runs):
+        sizes = step_sizes(run.path)
+        fig.add_scatter(
+            x=np.arange(1, len(sizes) + 1),
+            y=np.where(sizes > 0, sizes, np.nan),  # a frozen (diverged) run has no step to draw
+            name=run.label,
+            mode="lines",
+            line={"color": run.color, "width": 2, "dash": (dashes or {}).get(k, "solid")},
+        )
+    fig.update_yaxes(type="log", exponentformat="power", title_text="‖θₜ − θₜ₋₁‖")
+    fig.update_layout(
+        title="Step size at each step (log)",
+        xaxis_title="step t",
+        height=320,
+        margin={"l": 60, "r": 20, "t": 50, "b": 40},
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return fig
