@@ -41,7 +41,7 @@ kappa = sympy.Symbol("kappa", real=True)
 width = sympy.Symbol("w", real=True)
 steepness = sympy.Symbol("k", real=True)
 a, b = sympy.symbols("a b", real=True)
-CLIFF_HEIGHT = 8
+CLIFF_HEIGHT = 20
 
 _BUILT_INS = (
     Surface(
@@ -79,7 +79,7 @@ _BUILT_INS = (
         group="article",
         expression=x**3 - 3 * x * y**2,
         domain=((-1.5, 1.5), (-1.5, 1.5)),
-        start=(1.0, -0.05),
+        start=(1.0, -0.01),
         saddles=((0.0, 0.0),),
     ),
     Surface(
@@ -147,12 +147,14 @@ _BUILT_INS = (
         name="cliff",
         label="Cliff",
         description=(
-            f"A gentle bowl with a cliff of height {CLIFF_HEIGHT} at x = −1: "
-            f"(x − 2)²/4 + y²/2 + {CLIFF_HEIGHT}(1 − tanh(k(x + 1)))/2. On the wall the "
+            f"A gentle bowl with a cliff of height {CLIFF_HEIGHT} at x = −1.5: "
+            f"(x − 2)²/4 + y²/2 + {CLIFF_HEIGHT}(1 − tanh(k(x + 1.5)))/2. On the wall the "
             "gradient explodes and one step can fling a point far away: the case for clipping."
         ),
         group="traps",
-        expression=(x - 2) ** 2 / 4 + y**2 / 2 + CLIFF_HEIGHT * (1 - tanh(steepness * (x + 1))) / 2,
+        expression=(x - 2) ** 2 / 4
+        + y**2 / 2
+        + CLIFF_HEIGHT * (1 - tanh(steepness * (x + Rational(3, 2)))) / 2,
         domain=((-4, 4), (-3, 3)),
         start=(-3.5, 1.5),
         minima=_minima((2.0, 0.0, 0.0)),
@@ -160,9 +162,9 @@ _BUILT_INS = (
             Parameter(
                 "k",
                 "wall steepness k",
-                default=10.0,
-                low=5.0,
-                high=50.0,
+                default=8.0,
+                low=6.0,
+                high=30.0,
                 help=f"The gradient on the wall reaches {CLIFF_HEIGHT}·k/2.",
             ),
         ),
