@@ -98,6 +98,29 @@ class RegressionCost:
         mx, my, mxx, mxy, _ = self._moments
         return np.stack([w * mxx + b * mx - mxy, w * mx + b - my], axis=-1)
 
+    def formula(self) -> str:
+        """J as a typed expression in x = w, y = b (12 significant digits), for surfaces.parse."""
+        mx, my, mxx, mxy, myy = self._moments
+        return (
+            f"0.5*({mxx:.12g}*x**2 {2 * mx:+.12g}*x*y + y**2 {-2 * mxy:+.12g}*x "
+            f"{-2 * my:+.12g}*y {myy:+.12g})"
+        ).replace("+-", "-")
+
+    def gradient_noise(self, batch_size: int) -> float:
+        """σ such that σ·N(0, I) has the per-coordinate spread of a batch gradient at the optimum.
+
+        Per-example gradients gᵢ = rᵢ(xᵢ, 1) at θ* average to zero; a batch of B drawn without
+        replacement from m has covariance Cov(gᵢ)/B · (m − B)/(m − 1). σ² is that covariance's
+        mean diagonal entry, so σ = 0 for the full batch.
+        """
+        x, y = self.data
+        size = len(x)
+        batch_size = min(max(int(batch_size), 1), size)
+        r = self.optimum[0] * x + self.optimum[1] - y
+        per_example = np.stack([r * x, r], axis=-1)
+        spread = per_example.var(axis=0).mean() / batch_size * (size - batch_size) / (size - 1)
+        return float(np.sqrt(max(spread, 0.0)))
+
     def batch_loss(self, p, index) -> np.ndarray:
         """J_B at p (..., 2) for the examples `index`: 1/(2|B|) Σ_{i∈B} rᵢ²."""
         r = self._residuals(p, index)

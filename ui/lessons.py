@@ -22,13 +22,24 @@ import streamlit as st
 
 import optim
 import surfaces
-from ui.controls import run_label
+from lab.regression import (
+    START,
+    TRUE_B,
+    TRUE_W,
+    MiniBatchRun,
+    RegressionCost,
+    make_linear_data,
+    minibatch_run,
+)
+from ui.controls import MAX_STEPS, run_label
 from ui.engine import RunSpec, Settings, SurfaceSpec
 from ui.figures import show
 from ui.knobs import knob_widget
 from ui.race import race_figure, trajectories
 from ui.url_state import UrlState
-from viz.trajectory import PALETTE, Trajectory
+from viz.minibatch import on_common_clock
+from viz.minibatch import run_label as minibatch_label
+from viz.trajectory import PALETTE, Trajectory, trajectory_figure
 
 MAX_CSV_BYTES = 2_000_000
 MAX_CSV_ROWS = 100_000
@@ -436,3 +447,79 @@ def playground_button(target: Preset | str, key: str) -> None:
     """An "Open in Playground" link button (a new tab) carrying the settings in its URL."""
     url = playground_url(target) if isinstance(target, Preset) else target
     st.link_button("Open in Playground ↗", url, key=key, help="The same settings, editable.")
+
+
+# ---------------------------------------------------------------- the mini-batch lesson
+
+MINIBATCH_COLOURS = ("#f3f1e7", "#e4572e")  # full batch pale, mini-batch vivid (on a dark map)
+
+
+@dataclass(frozen=True)
+class MiniBatchSetup:
+    """A mini-batch lesson's settings: data (size, noise, seed) and training."""
+
+    size: int = 200
+    noise: float = 0.5
+    seed: int = 0
+    batch_size: int = 16
+    epochs: int = 5
+    lr: float = 0.1
+
+    def cost(self) -> RegressionCost:
+        return RegressionCost(make_linear_data(self.size, self.noise, self.seed))
+
+    def caption(self) -> str:
+        batch = min(self.batch_size, self.size)
+        return (
+            f"{self.size} points y = {TRUE_W:g}x {TRUE_B:+g} + noise σ = {self.noise:g} "
+            f"(seed {self.seed}); full batch ({self.size}) against batches of {batch}, "
+            f"{self.epochs} epochs each, gradient descent α = {self.lr:g}, start "
+            f"(w, b) = ({START[0]:g}, {START[1]:g}), reshuffled every epoch."
+        )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def minibatch_runs(setup: MiniBatchSetup) -> dict[str, MiniBatchRun]:
+    """Full batch and the chosen batch size, the same number of epochs, from the same start."""
+    cost = setup.cost()
+    runs = [
+        minibatch_run(optim.gd(lr=setup.lr), cost, batch, setup.epochs, seed=setup.seed)
+        for batch in (setup.size, setup.batch_size)
+    ]
+    return {minibatch_label(run, setup.size): run for run in runs}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def minibatch_race(setup: MiniBatchSetup, frames: int = 300) -> dict:
+    """Both runs on the exact MSE contours, animated on a shared clock of examples seen."""
+    cost = setup.cost()
+    runs = minibatch_runs(setup)
+    clock, points = on_common_clock(list(runs.values()), frames)
+    drawn = [
+        Trajectory(label, colour, points[:, k], cost(points[:, k]))
+        for k, (label, colour) in enumerate(zip(runs, MINIBATCH_COLOURS, strict=True))
+    ]
+    figure = trajectory_figure(cost, drawn, trail=None, clickable=0, height=520)
+    # frames are ticks of the shared clock: label the slider with examples seen, not steps
+    slider = figure["layout"]["sliders"][0]
+    slider["currentvalue"]["prefix"] = "examples seen "
+    for step in slider["steps"]:
+        step["label"] = f"{clock[int(step['label'])]:.0f}"
+    figure["layout"]["xaxis"]["title"] = {"text": "w (slope)"}
+    figure["layout"]["yaxis"]["title"] = {"text": "b (intercept)"}
+    return figure
+
+
+def minibatch_playground_url(setup: MiniBatchSetup) -> str:
+    """The exact MSE typed into the Playground, gradient descent with noise of the batch's size.
+
+    The Playground has no data set, so a batch's randomness is stood in for by gradient noise
+    with the batch gradient's spread at the optimum (`RegressionCost.gradient_noise`).
+    """
+    cost = setup.cost()
+    _, run = minibatch_runs(setup).values()
+    surface = SurfaceSpec("custom", expression=cost.formula(), domain=cost.domain)
+    runs = (RunSpec("gd", (("lr", setup.lr),), MINIBATCH_COLOURS[1], "GD"),)
+    noise = round(cost.gradient_noise(setup.batch_size), 4)
+    settings = Settings(start=START, steps=min(len(run.path) - 1, MAX_STEPS), noise=noise)
+    return f"{PLAYGROUND_PATH}?{urlencode(playground_query(surface, runs, settings, None))}"

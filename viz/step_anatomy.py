@@ -17,18 +17,20 @@ coordinate where gradients are tiny, √v is tiny too and the step there is not.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
 import plotly.graph_objects as go
 
 import optim
+from viz.trajectory import trajectory_figure
 
 ANATOMY_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 ARROWS = (  # field, label, colour
-    ("descent", "−α·gradient (plain GD step)", "#d62728"),
-    ("heading", "−α·velocity (averaged gradient)", "#1f77b4"),
-    ("step", "actual step Δθ", "#111111"),
+    ("descent", "−α·gradient (plain GD step)", "#ff5a5f"),
+    ("heading", "−α·velocity (averaged gradient)", "#00e5ff"),
+    ("step", "actual step Δθ", "#ffd400"),
 )
 COORDINATE_COLOURS = ("#e4572e", "#2e86ab")
 
@@ -180,3 +182,41 @@ def step_size_figure(runs, dashes=None) -> go.Figure:
         legend={"orientation": "h", "y": -0.25},
     )
     return fig
+
+
+def still_figure(animated: dict) -> dict:
+    """An animated race figure frozen at its last frame: no frames, buttons or slider."""
+    last = animated["frames"][-1]
+    data = [dict(trace) for trace in animated["data"]]
+    for index, moving in zip(last["traces"], last["data"], strict=True):
+        data[index].update(moving)
+    layout = {k: v for k, v in animated["layout"].items() if k not in ("updatemenus", "sliders")}
+    layout["margin"] = {**layout.get("margin", {}), "b": 50}
+    return {"data": data, "layout": layout}
+
+
+def step_figure(surface, background, run, anatomy: StepAnatomy, t: int) -> dict:
+    """Run `run` (a viz.trajectory.Trajectory) up to step t on its surface, with the three
+    arrows at θₜ scaled so the longest spans a quarter of the domain's width."""
+    upto = replace(run, path=run.path[: t + 1], values=run.values[: t + 1])
+    animated = trajectory_figure(
+        surface, [upto], trail=None, max_frames=2, clickable=0, background=background, height=520
+    )
+    figure = still_figure(animated)
+    (x0, x1), _ = surface.domain
+    figure["layout"]["annotations"] = [
+        *figure["layout"].get("annotations", []),
+        *arrow_annotations(run.path[t], anatomy, t, length=0.25 * (x1 - x0)),
+    ]
+    for _, label, colour in ARROWS:  # legend entries for the arrows
+        figure["data"].append(
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "lines",
+                "line": {"color": colour, "width": 3},
+                "name": label,
+            }
+        )
+    return figure

@@ -1,0 +1,56 @@
+"""The article's figures, each reproduced with its settings stated under it."""
+
+import streamlit as st
+
+from ui.lessons import (
+    PRESETS,
+    MiniBatchSetup,
+    begin_page,
+    cached_stock_series,
+    end_page,
+    minibatch_playground_url,
+    minibatch_race,
+    playground_button,
+    show_preset,
+)
+from ui.url_state import Choice
+from viz.ewa import ARTICLE_BETAS, ewa_figure
+
+EXTRA = {"minibatch": "Mini-batch against full-batch gradient descent", "ewa": "EWA of a stock"}
+FIGURES = {key: preset.title for key, preset in PRESETS.items()} | EXTRA
+
+url = begin_page()
+st.title("The article's figures")
+st.markdown(
+    "Every figure of the article, recomputed live by the engine with the article's settings, "
+    "which are stated under each one. Pick a figure; **Open in Playground** carries its exact "
+    "settings so you can change them. The lesson pages explain each idea."
+)
+warnings = st.container()
+chosen = url.widget(
+    st.radio,
+    "Figure",
+    key="figure",
+    field=Choice("learning_rate", tuple(FIGURES)),
+    options=tuple(FIGURES),
+    format_func=FIGURES.get,
+    horizontal=True,
+)
+st.subheader(FIGURES[chosen], divider="gray")
+if chosen in PRESETS:
+    show_preset(PRESETS[chosen], key=f"figure_{chosen}")
+elif chosen == "minibatch":
+    setup = MiniBatchSetup()
+    st.plotly_chart(minibatch_race(setup), key="figure_minibatch")
+    st.caption(setup.caption())
+    playground_button(minibatch_playground_url(setup), key="figure_minibatch_open")
+else:
+    dates, prices = cached_stock_series("AAPL")
+    figure = ewa_figure(dates, prices, ARTICLE_BETAS, series_name="Apple (AAPL)", x_title="week")
+    st.plotly_chart(figure, key="figure_ewa")
+    st.caption(
+        "Weekly Apple prices 2018–2019 from plotly's bundled `stocks` data (normalised to 1 on "
+        f"2018-01-01); β = {', '.join(f'{b:g}' for b in ARTICLE_BETAS)}; v₀ = 0, no bias "
+        "correction."
+    )
+end_page(url, warnings)

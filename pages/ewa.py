@@ -1,0 +1,120 @@
+"""Exponentially weighted averages: the building block of momentum, RMSProp and Adam."""
+
+import streamlit as st
+
+from ui.knobs import Knob, knob_widget
+from ui.lessons import (
+    PRESETS,
+    STOCK_NAMES,
+    SeriesFileError,
+    begin_page,
+    cached_stock_series,
+    end_page,
+    lesson_header,
+    playground_button,
+    read_series_csv,
+)
+from ui.url_state import Choice, Flag
+from viz.ewa import ARTICLE_BETAS, ewa_figure, weights_figure, window
+
+SOURCES = {"stock": "A stock price (ships with plotly)", "upload": "My own CSV file"}
+
+url = begin_page()
+lesson_header(
+    "Exponentially weighted averages",
+    """
+An exponentially weighted average (EWA) smooths a noisy series by remembering the past with
+weights that fade by a factor β every step. Start from v₀ = 0 and fold each new value θₜ in:
+the new average keeps a share β of the old one and takes 1 − β of the newcomer. Unrolled, the
+point k steps back carries weight (1 − β)βᵏ; that weight drops to about 1/e after
+**1/(1 − β) steps**, so β = 0.9 averages roughly the last 10 points and β = 0.98 the last 50:
+smoother, but later to react.
+
+Because v₀ = 0, the first averages are pulled towards zero. **Bias correction** divides by
+1 − βᵗ, which is exactly the sum of the weights used so far, so early values become a proper
+weighted mean. Momentum, RMSProp and Adam are this average applied to gradients (and to their
+squares).
+""",
+    r"v_0 = 0,\qquad v_t = \beta\, v_{t-1} + (1-\beta)\,\theta_t,"
+    r"\qquad \hat v_t = \frac{v_t}{1-\beta^t}"
+    r"\qquad\Longrightarrow\qquad v_t = (1-\beta)\sum_{k=0}^{t-1}\beta^k\,\theta_{t-k}",
+)
+
+warnings = st.container()
+controls = st.columns([2, 2, 2, 1])
+source = url.widget(
+    controls[0].radio,
+    "Series",
+    key="source",
+    field=Choice("stock", tuple(SOURCES)),
+    options=tuple(SOURCES),
+    format_func=SOURCES.get,
+)
+own_beta = knob_widget(
+    url,
+    Knob("Your own β (dashed curve)", 0.9, 0.5, 0.995, "linear", "Any β to compare."),
+    key="beta",
+    container=controls[2],
+)
+bias_correction = url.widget(
+    controls[3].toggle,
+    "Bias correction",
+    key="bias",
+    field=Flag(False),
+    help="Divide by 1 − βᵗ so the average does not start near zero.",
+)
+
+x = values = None
+name, x_title = "", ""
+if source == "stock":
+    symbol = url.widget(
+        controls[1].selectbox,
+        "Company",
+        key="stock",
+        field=Choice("AAPL", tuple(STOCK_NAMES)),
+        options=tuple(STOCK_NAMES),
+        format_func=lambda s: f"{STOCK_NAMES[s]} ({s})",
+    )
+    x, values = cached_stock_series(symbol)
+    name, x_title = f"{STOCK_NAMES[symbol]} (weekly, 2018-01-01 = 1)", "week"
+else:
+    upload = controls[1].file_uploader(
+        "CSV file (a column of numbers; an optional date column)",
+        type=["csv", "txt"],
+        key="upload",
+        max_upload_size=10,
+    )
+    if upload is None:
+        st.info("Choose a CSV file with at least one column of numbers, e.g. `date,price`.")
+    else:
+        try:
+            table = read_series_csv(upload.getvalue())
+        except SeriesFileError as error:
+            st.error(str(error), icon="🚫")
+        else:
+            column = st.selectbox("Column", table.columns, key="column")
+            x, values = table.series(column)
+            name, x_title = column, table.x_title
+
+if values is not None:
+    figure = ewa_figure(
+        x,
+        values,
+        own_beta=own_beta,
+        bias_correction=bias_correction,
+        series_name=name,
+        x_title=x_title,
+    )
+    st.plotly_chart(figure, key="ewa_chart")
+    st.caption(
+        f"β = {', '.join(f'{b:g}' for b in ARTICLE_BETAS)} as in the article, and your "
+        f"β = {own_beta:g}, which averages over about {window(own_beta):.0f} points. "
+        f"Bias correction is {'on' if bias_correction else 'off'}; v₀ = 0."
+    )
+st.plotly_chart(weights_figure((*ARTICLE_BETAS,)), key="weights_chart")
+st.markdown(
+    "Momentum is this average taken over gradients. See it smooth gradient descent's zig-zag "
+    "in a ravine, with your β:"
+)
+playground_button(PRESETS["ravine"].with_run_values(1, beta=own_beta), key="ewa_open")
+end_page(url, warnings)
