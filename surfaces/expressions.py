@@ -122,7 +122,8 @@ def _check_characters(text: str) -> None:
 def _ast_from(text: str) -> tuple[ast.Expression, list[int]]:
     """The syntax tree of `text` with ^ read as power, and each position's column in `text`."""
     source, columns = [], []
-    for column, char in enumerate(text, start=1):
+    indent = len(text) - len(text.lstrip(" "))  # Python would read leading spaces as an indent
+    for column, char in enumerate(text[indent:], start=indent + 1):
         piece = "**" if char == "^" else char
         source.append(piece)
         columns += [column] * len(piece)

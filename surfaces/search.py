@@ -56,7 +56,7 @@ def _hessian(surface: Surface, points, h: float) -> np.ndarray:
 
 
 def _polish(surface: Surface, points, values, h: float):
-    """Newton steps, each kept only where it stays in the domain and does not go uphill."""
+    """Newton steps, projected onto the domain, each kept only where it does not go uphill."""
     for _ in range(NEWTON_STEPS):
         hessian = _hessian(surface, points, h)
         g = surface.grad(points)
@@ -64,10 +64,9 @@ def _polish(surface: Surface, points, values, h: float):
             det = hessian[:, 0, 0] * hessian[:, 1, 1] - hessian[:, 0, 1] ** 2
             dx = (hessian[:, 1, 1] * g[:, 0] - hessian[:, 0, 1] * g[:, 1]) / det
             dy = (hessian[:, 0, 0] * g[:, 1] - hessian[:, 0, 1] * g[:, 0]) / det
-        trial = points - np.stack([dx, dy], axis=-1)
-        inside = np.all(trial == _clip(trial, surface.domain), axis=-1)
+        trial = _clip(points - np.stack([dx, dy], axis=-1), surface.domain)
         trial_values = surface(trial)
-        better = inside & (trial_values <= values)
+        better = trial_values <= values
         points = np.where(better[:, None], trial, points)
         values = np.where(better, trial_values, values)
     return points, values
