@@ -31,6 +31,9 @@ def _nonzero(value) -> bool:
 
 def _with_weight_decay(scaler, lr, weight_decay, decoupled=False) -> GradientTransformation:
     """``scaler`` between L2 weight decay (added to g) or decoupled decay, and the lr step."""
+    weight_decay = check(weight_decay, "weight_decay")
+    if not _nonzero(weight_decay):
+        return chain(scaler, scale_by_lr(lr))
     if decoupled:
         return chain(scaler, add_decayed_weights(weight_decay), scale_by_lr(lr))
     return chain(add_decayed_weights(weight_decay), scaler, scale_by_lr(lr))
@@ -75,10 +78,11 @@ def sgd(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
     nesterov = check_flag(nesterov, "nesterov")
     momentum = check(momentum, "momentum")
     dampening = check(dampening, "dampening", 0.0, 1.0)
-    blocks = [add_decayed_weights(weight_decay)]
     if nesterov or _nonzero(momentum):  # trace refuses nesterov without momentum
-        blocks.append(trace(momentum, dampening=dampening, nesterov=nesterov))
-    return chain(*blocks, scale_by_lr(lr))
+        return _with_weight_decay(
+            trace(momentum, dampening=dampening, nesterov=nesterov), lr, weight_decay
+        )
+    return _with_weight_decay(chain(), lr, weight_decay)
 
 
 def rmsprop(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):

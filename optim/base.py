@@ -27,14 +27,20 @@ class EmptyState(NamedTuple):
     """State of a transformation that remembers nothing."""
 
 
-def transformation(init, update, *hypers, rowwise=True) -> GradientTransformation:
-    """Wrap ``init``/``update``, marking whether ``run`` may step blocks of points separately.
+def transformation(init, update, *hypers, rowwise=True, kernel=None) -> GradientTransformation:
+    """Wrap ``init``/``update`` with two hints for ``run``'s fast path.
 
-    That is safe when the update treats each row of params on its own (``rowwise``) and every
-    hyperparameter is shared by all points (a float, a bool, or a schedule of ours built from
-    floats).
+    ``update.rowwise``: run may step blocks of points separately. That is safe when the update
+    treats each row of params on its own and every hyperparameter is shared by all points (a
+    float, a bool, or a schedule of ours built from floats).
+
+    ``update.kernel``: the same rule in place, ``kernel(params) -> apply`` where
+    ``apply(g, params)`` overwrites g with the update and returns it, keeping its state in
+    buffers it allocated once. Stateful, so only ``run`` uses it; the tests check that it
+    agrees with ``update`` exactly.
     """
     update.rowwise = rowwise and all(is_shared(h) for h in hypers)
+    update.kernel = kernel
     return GradientTransformation(init, update)
 
 
@@ -45,13 +51,13 @@ def is_shared(hyper) -> bool:
     return hyper is None or isinstance(hyper, bool | int | float | str)
 
 
-def stateless(fn: Callable[[np.ndarray, np.ndarray | None], np.ndarray], *hypers):
+def stateless(fn: Callable[[np.ndarray, np.ndarray | None], np.ndarray], *hypers, kernel=None):
     """A transformation without state from ``fn(updates, params) -> updates``."""
 
     def update(updates, state, params=None):
         return fn(updates, params), state
 
-    return transformation(lambda params: EmptyState(), update, *hypers)
+    return transformation(lambda params: EmptyState(), update, *hypers, kernel=kernel)
 
 
 def chain(*transforms: GradientTransformation) -> GradientTransformation:
@@ -67,7 +73,19 @@ def chain(*transforms: GradientTransformation) -> GradientTransformation:
             new_state.append(s)
         return updates, tuple(new_state)
 
+    def kernel(params):
+        steps = [t.update.kernel(params) for t in transforms]
+
+        def apply(g, params):
+            for step in steps:
+                g = step(g, params)
+            return g
+
+        return apply
+
     update.rowwise = all(getattr(t.update, "rowwise", False) for t in transforms)
+    fast = all(getattr(t.update, "kernel", None) for t in transforms)
+    update.kernel = kernel if fast else None
     return GradientTransformation(init, update)
 
 

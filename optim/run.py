@@ -41,7 +41,7 @@ def run(
     """
     x0 = _check_points(x0)
     steps = int(check(steps, "steps"))
-    bound = check(bound, "bound", np.finfo(float).tiny)
+    bound = check(bound, "bound", np.finfo(float).tiny, 1e150)  # bound² must stay finite
     with np.errstate(all="ignore"):
         if record:
             path = np.empty((steps + 1, *x0.shape))
@@ -83,32 +83,58 @@ def _values(value_fn, points: np.ndarray) -> np.ndarray:
     return np.asarray(value_fn(flat), dtype=float).reshape(points.shape[:-1])
 
 
+def _stepper(opt, x0):
+    """``step(g, x) -> updates``: the in-place kernel on a buffer of ours when the optimizer
+    has one (``g`` may belong to the caller, so it is copied first), else the pure update."""
+    kernel = getattr(opt.update, "kernel", None)
+    if kernel is not None:
+        apply, work = kernel(x0), np.empty_like(x0)
+
+        def step(g, x):
+            np.copyto(work, g)
+            return apply(work, x)
+
+        return step
+    state = opt.init(x0)
+
+    def step(g, x):
+        nonlocal state
+        updates, state = opt.update(g, state, x)
+        return updates
+
+    return step
+
+
 def _trajectory(opt, grad_fn, x, steps, bound, path=None, grads=None) -> np.ndarray:
     """Step ``x`` (n, d); write the final points into ``x`` and, when given, every position
     into ``path`` and every gradient into ``grads``. Returns the divergence steps."""
     diverged_at = np.full(len(x), -1)
-    start = x
-    state = opt.init(x)
+    step = _stepper(opt, x)
+    # Positions go straight into the path, or alternate between two buffers of ours.
+    buffers = [x, np.empty_like(x)]
     if path is not None:
         path[0] = x
-    all_good = True
+        buffers = list(path)
+    current, fresh_count = buffers[0], 0
     for k in range(1, steps + 1):
-        g = grad_fn(x)
+        g = grad_fn(current)
         if k == 1 and np.shape(g) != x.shape:
             raise ValueError(f"grad_fn must return shape {x.shape}, got {np.shape(g)}")
         if grads is not None:
             grads[k - 1] = g
-        updates, state = opt.update(g, state, x)
-        new = x + updates
-        # One reduction per step while every point is fine; NaN fails the comparison.
-        if all_good and np.abs(new).max() <= bound:
-            x = new
-        else:
-            all_good = False
-            fresh = (diverged_at < 0) & ~(np.abs(new).max(axis=-1) <= bound)
-            diverged_at[fresh] = k
-            x = np.where((diverged_at < 0)[:, None], new, x)
-        if path is not None:
-            path[k] = x
-    start[...] = x
+        new = buffers[k if path is not None else k % 2]
+        np.add(current, step(g, current), out=new)
+        # One dot product while every point is fine: it is ≤ bound² only if every |x| ≤ bound,
+        # and NaN or inf fail it. Otherwise find the points that just left and freeze them.
+        flat = new.reshape(-1)
+        if fresh_count or not np.dot(flat, flat) <= bound * bound:
+            alive = diverged_at < 0
+            left = alive & ~(np.abs(new).max(axis=-1) <= bound)
+            diverged_at[left] = k
+            fresh_count += int(left.sum())
+            frozen = ~alive | left
+            new[frozen] = current[frozen]
+        current = new
+    if current is not x:
+        x[...] = current
     return diverged_at

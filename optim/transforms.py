@@ -26,7 +26,17 @@ def add_decayed_weights(weight_decay=0.0):
     """``g + λ·θ``. Before a scaler this is L2 regularisation (torch's ``weight_decay``);
     after it and before ``scale_by_lr`` it is decoupled decay θ ← θ − α·λ·θ (AdamW, Lion)."""
     weight_decay = check(weight_decay, "weight_decay")
-    return stateless(lambda g, params: g + weight_decay * params, weight_decay)
+
+    def kernel(params):
+        decay = np.empty_like(params, dtype=float)
+
+        def apply(g, params):
+            g += np.multiply(weight_decay, params, out=decay)
+            return g
+
+        return apply
+
+    return stateless(lambda g, params: g + weight_decay * params, weight_decay, kernel=kernel)
 
 
 def clip_by_value(max_value):
@@ -57,7 +67,16 @@ def scale_by_lr(lr):
     def update(g, state, params=None):
         return -value_at(lr, state.step) * g, ScaleByLrState(state.step + 1)
 
-    return transformation(lambda params: ScaleByLrState(0), update, lr)
+    def kernel(params):
+        steps = iter(range(2**62))
+
+        def apply(g, params):
+            g *= -value_at(lr, next(steps))
+            return g
+
+        return apply
+
+    return transformation(lambda params: ScaleByLrState(0), update, lr, kernel=kernel)
 
 
 class AddNoiseState(NamedTuple):
@@ -117,7 +136,28 @@ def trace(beta, *, dampening=0.0, nesterov=False, init="gradient", bias_correcti
     def init_fn(params):
         return TraceState(0, np.zeros_like(params, dtype=float))
 
-    return transformation(init_fn, update, beta, dampening)
+    def kernel(params):
+        v, tmp = np.zeros_like(params, dtype=float), np.empty_like(params, dtype=float)
+        steps = iter(range(1, 2**62))
+
+        def apply(g, params):
+            t = next(steps)
+            if t == 1 and init == "gradient":
+                v[...] = g
+            else:
+                np.multiply(v, beta, out=v)
+                np.add(v, np.multiply(1.0 - dampening, g, out=tmp), out=v)
+            if nesterov:
+                g += np.multiply(beta, v, out=tmp)
+            else:
+                g[...] = v
+            if bias_correction:
+                g /= 1.0 - beta**t
+            return g
+
+        return apply
+
+    return transformation(init_fn, update, beta, dampening, kernel=kernel)
 
 
 # ---------------------------------------------------------------- adaptive scalers
@@ -147,7 +187,26 @@ def scale_by_rms(alpha=0.99, eps=1e-8, centered=False):
         zeros = np.zeros_like(params, dtype=float)
         return ScaleByRmsState(0, zeros, zeros if centered else None)
 
-    return transformation(init, update, alpha, eps)
+    def kernel(params):
+        s, mean, tmp = (np.zeros_like(params, dtype=float) for _ in range(3))
+
+        def apply(g, params):
+            np.multiply(s, alpha, out=s)
+            np.add(s, np.multiply(1.0 - alpha, np.multiply(g, g, out=tmp), out=tmp), out=s)
+            if centered:
+                np.multiply(mean, alpha, out=mean)
+                np.add(mean, np.multiply(1.0 - alpha, g, out=tmp), out=mean)
+                np.maximum(np.subtract(s, np.multiply(mean, mean, out=tmp), out=tmp), 0.0, out=tmp)
+                np.sqrt(tmp, out=tmp)
+            else:
+                np.sqrt(s, out=tmp)
+            np.add(tmp, eps, out=tmp)
+            g /= tmp
+            return g
+
+        return apply
+
+    return transformation(init, update, alpha, eps, kernel=kernel)
 
 
 class ScaleByAdagradState(NamedTuple):
@@ -222,7 +281,28 @@ def scale_by_adam(betas=(0.9, 0.999), eps=1e-8, amsgrad=False):
         zeros = np.zeros_like(params, dtype=float)
         return ScaleByAdamState(0, zeros, zeros, zeros if amsgrad else None)
 
-    return transformation(init, update, beta1, beta2, eps)
+    def kernel(params):
+        m, v, v_max, tmp = (np.zeros_like(params, dtype=float) for _ in range(4))
+        steps = iter(range(1, 2**62))
+
+        def apply(g, params):
+            t = next(steps)
+            np.multiply(m, beta1, out=m)
+            np.add(m, np.multiply(1.0 - beta1, g, out=tmp), out=m)
+            np.multiply(v, beta2, out=v)
+            np.add(v, np.multiply(1.0 - beta2, np.multiply(g, g, out=tmp), out=tmp), out=v)
+            if amsgrad:
+                np.maximum(v_max, v, out=v_max)
+            np.divide(v_max if amsgrad else v, 1.0 - beta2**t, out=tmp)
+            np.sqrt(tmp, out=tmp)
+            np.add(tmp, eps, out=tmp)
+            np.divide(m, 1.0 - beta1**t, out=g)
+            g /= tmp
+            return g
+
+        return apply
+
+    return transformation(init, update, beta1, beta2, eps, kernel=kernel)
 
 
 class ScaleByAdamaxState(NamedTuple):
