@@ -27,7 +27,7 @@ from surfaces.surface import Surface, X, Y, check_domain
 
 MAX_LENGTH = 300  # characters
 MAX_BRACKETS = 20  # nesting depth of (), [], {}
-MAX_NODES = 200  # syntax-tree nodes
+MAX_PARTS = 100  # numbers, names, operations and calls (bounds the cost of the derivative)
 MAX_DEPTH = 100  # syntax-tree depth (a sum of many terms is a deep left-leaning tree)
 MAX_DIGITS = 30  # characters in one number
 MAX_EXPONENT = 100  # |constant exponent|
@@ -135,9 +135,9 @@ def _ast_from(text: str) -> tuple[ast.Expression, list[int]]:
         _refuse(f"syntax error ({error.msg})", columns[offset])
     except (ValueError, MemoryError, RecursionError):
         _refuse("the expression cannot be parsed")
-    nodes = sum(1 for _ in ast.walk(tree))
-    if nodes > MAX_NODES:
-        _refuse(f"the expression has {nodes} parts; at most {MAX_NODES} are allowed")
+    parts = sum(isinstance(node, ast.expr) for node in ast.walk(tree))
+    if parts > MAX_PARTS:
+        _refuse(f"the expression has {parts} parts; at most {MAX_PARTS} are allowed")
     return tree, columns
 
 

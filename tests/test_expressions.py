@@ -100,7 +100,7 @@ def test_messages_say_what_is_wrong_and_where(text, column, words):
     ("text", "words"),
     [
         ("x" * 301, "301 characters; at most 300"),
-        ("+".join(["x"] * 120), "parts; at most 200"),
+        ("+".join(["x"] * 120), "239 parts; at most 100"),
         ("   ", "empty"),
         ("exp(1000)", "too large"),
     ],
