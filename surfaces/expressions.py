@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -62,6 +63,7 @@ FUNCTIONS = {
     "arctanh": (sympy.atanh, math.atanh),
 }
 FUNCTIONS |= {name.replace("arc", "a"): f for name, f in FUNCTIONS.items() if "arc" in name}
+KNOWN = ", ".join(name for name in FUNCTIONS if not name.startswith(("asin", "acos", "atan")))
 CONSTANTS = {"pi": (sympy.pi, math.pi), "e": (sympy.E, math.e)}
 VARIABLES = {"x": X, "y": Y}
 
@@ -95,6 +97,7 @@ OPERATORS = {
 SYMBOLS = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.BitOr: "|", ast.BitAnd: "&"}
 SYMBOLS |= {ast.LShift: "<<", ast.RShift: ">>", ast.Not: "not", ast.Invert: "~"}
 UNARY = {ast.USub: lambda a: -a, ast.UAdd: lambda a: a}
+IMPLICIT_PRODUCT = re.compile(r"(\d|\))\s*[a-zA-Z(]")  # 2x, 2 sin(x), (x+1)(x-1)
 HELP = "use x, y, pi, e, numbers, + - * / ^ and functions such as sin(x)"
 
 
@@ -111,6 +114,8 @@ def _check_characters(text: str) -> None:
             _refuse("NUL byte", column)
         if char < " " or char == "\x7f":
             _refuse(f"control character U+{ord(char):04X} is not allowed", column)
+        if char == "\\":  # never needed, and Python's tokenizer warns about escapes
+            _refuse("backslash is not allowed", column)
         if char > "~":
             name = unicodedata.name(char, "unnamed")
             _refuse(f"character {char!r} (U+{ord(char):04X} {name}) is not ASCII", column)
@@ -132,7 +137,8 @@ def _ast_from(text: str) -> tuple[ast.Expression, list[int]]:
         tree = ast.parse("".join(source), mode="eval")
     except SyntaxError as error:
         offset = min(max((error.offset or 1) - 1, 0), len(columns) - 1)
-        _refuse(f"syntax error ({error.msg})", columns[offset])
+        hint = "; write products with * (2*x, not 2x)" if IMPLICIT_PRODUCT.search(text) else ""
+        _refuse(f"syntax error ({error.msg}{hint})", columns[offset])
     except (ValueError, MemoryError, RecursionError):
         _refuse("the expression cannot be parsed")
     parts = sum(isinstance(node, ast.expr) for node in ast.walk(tree))
@@ -233,10 +239,11 @@ class _Builder:
         return sympy.Pow(base, exponent), estimate
 
     def visit_Call(self, node, depth, tower):
-        name = node.func.id if isinstance(node.func, ast.Name) else None
+        if not isinstance(node.func, ast.Name):
+            self.refuse("only named functions can be called; write products with *", node)
+        name = node.func.id
         if name not in FUNCTIONS:
-            called = f"'{name}'" if name else "this"
-            self.refuse(f"{called} is not a known function; known: {', '.join(FUNCTIONS)}", node)
+            self.refuse(f"'{name}' is not a known function; known: {KNOWN}", node)
         if node.keywords:
             self.refuse(f"{name}() takes no keyword arguments", node.keywords[0].value)
         if len(node.args) != 1:
