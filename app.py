@@ -13,5 +13,6 @@ pages = [
     st.Page("pages/ewa.py", title="Weighted averages", icon="📈"),
     st.Page("pages/momentum_rmsprop_adam.py", title="Momentum, RMSProp, Adam", icon="🚀"),
     st.Page("pages/article_figures.py", title="Article figures", icon="🖼️"),
+    st.Page("pages/training_lab.py", title="Training lab", icon="🧠"),
 ]
 st.navigation(pages).run()

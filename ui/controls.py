@@ -189,16 +189,26 @@ def _run_title(url: UrlState, prefix: str, default: str) -> str:
     return run_label(name, [("lr", st.session_state[key])])
 
 
+def _run_keys(index: int) -> list[str]:
+    """Session keys holding run ``index``'s settings (its buttons excluded: they hold no value)."""
+    prefix = f"r{index}."
+    return [
+        k
+        for k in st.session_state
+        if isinstance(k, str) and k.startswith(prefix) and not k.endswith(".remove")
+    ]
+
+
 def _remove_run(index: int, count: int) -> None:
-    """Shift the state of runs after ``index`` down by one (callback, runs before widgets)."""
+    """Shift the settings of the runs after ``index`` down by one (a callback: runs before
+    the widgets exist, when their state may still be written)."""
     state = st.session_state
     for later in range(index + 1, count):
-        old, new = f"r{later}.", f"r{later - 1}."
-        for key in [k for k in state if isinstance(k, str) and k.startswith(new)]:
+        for key in _run_keys(later - 1):
             del state[key]
-        for key in [k for k in state if isinstance(k, str) and k.startswith(old)]:
-            state[new + key[len(old) :]] = state[key]
-    for key in [k for k in state if isinstance(k, str) and k.startswith(f"r{count - 1}.")]:
+        for key in _run_keys(later):
+            state[f"r{later - 1}." + key.split(".", 1)[1]] = state[key]
+    for key in _run_keys(count - 1):
         del state[key]
     state["runs"] = count - 1
 
@@ -260,7 +270,7 @@ SCHEDULE_KNOBS = {
 def _start_point(url: UrlState, surface, spec: SurfaceSpec, box) -> tuple[float, float]:
     """Start coordinates (the surface's own start by default); keyed per surface and domain."""
     (x0, x1), (y0, y1) = surface.domain
-    tag = f"{spec.name}.{surface.domain}"
+    tag = f"{spec.name}.{x0:g},{x1:g},{y0:g},{y1:g}"
     keys = (f"start.{tag}.x", f"start.{tag}.y")
     st.session_state[START_KEYS] = keys
     columns = box.columns(2)

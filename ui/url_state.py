@@ -201,7 +201,7 @@ class UrlState:
         if self.first_run:
             unknown = sorted(set(st.query_params.keys()) - st.session_state[_SESSION_CONSUMED])
             for name in unknown[:5]:
-                self.warn(f"Unknown setting `{quote(name)}` in the link is ignored.")
+                self.warn(f"`{quote(name)}` is not a setting of this view; it is ignored.")
             st.session_state[_SESSION_LOADED] = True
         wanted = dict(sorted(st.session_state.get(_SESSION_VALUES, {}).items()))
         if wanted != st.query_params.to_dict():

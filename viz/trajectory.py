@@ -161,21 +161,24 @@ def _static_traces(surface, lines, axes, clickable: int, decimals: int) -> list[
     return traces
 
 
-def _trail_slice(path: np.ndarray, step: int, trail: int) -> np.ndarray:
-    return path[max(0, step - trail + 1) : step + 1]
+class _RoundedPath:
+    """A run's path rounded once, as JSON-ready lists, so frames are cheap list slices."""
 
+    def __init__(self, run: Trajectory, decimals: int):
+        self.run = run
+        self.x = rounded(run.path[:, 0], decimals)
+        self.y = rounded(run.path[:, 1], decimals)
 
-def _moving_traces(run: Trajectory, step: int, trail: int, decimals: int) -> tuple[dict, dict]:
-    """The trail (last ``trail`` points up to ``step``) and the current point of one run."""
-    step = min(step, run.steps)
-    points = _trail_slice(run.path, step, trail)
-    current = run.path[step]
-    diverged = 0 < run.diverged_at <= step
-    trail_trace = {"x": rounded(points[:, 0], decimals), "y": rounded(points[:, 1], decimals)}
-    point_trace = {"x": rounded(current[:1], decimals), "y": rounded(current[1:], decimals)}
-    if run.diverged_at > 0:  # only diverging runs pay for a symbol in every frame
-        point_trace["marker"] = {"symbol": "x" if diverged else "circle"}
-    return trail_trace, point_trace
+    def moving(self, step: int, trail: int) -> tuple[dict, dict]:
+        """The trail (last ``trail`` points up to ``step``) and the current point."""
+        step = min(step, self.run.steps)
+        first = max(0, step - trail + 1)
+        trail_trace = {"x": self.x[first : step + 1], "y": self.y[first : step + 1]}
+        point_trace = {"x": [self.x[step]], "y": [self.y[step]]}
+        if self.run.diverged_at > 0:  # only diverging runs pay for a symbol in every frame
+            diverged = self.run.diverged_at <= step
+            point_trace["marker"] = {"symbol": "x" if diverged else "circle"}
+        return trail_trace, point_trace
 
 
 def trajectory_figure(
@@ -203,6 +206,7 @@ def trajectory_figure(
         background = surface_background(surface, line_resolution=background_lines(panels))
     image, lines = background.image, (background.lines_x, background.lines_y)
 
+    paths = {id(run): _RoundedPath(run, decimals) for run in runs}
     panel_count = len(runs) if panels == "side" and runs else 1
     rows, columns = panel_grid(panel_count)
     data: list[dict] = []
@@ -283,7 +287,7 @@ def trajectory_figure(
                         **common,
                     }
                 )
-            trail_trace, point_trace = _moving_traces(run, 0, trail, decimals)
+            trail_trace, point_trace = paths[id(run)].moving(0, trail)
             moving += [len(data), len(data) + 1]
             data.append(
                 {
@@ -318,12 +322,14 @@ def trajectory_figure(
 
     steps = max((run.steps for run in runs), default=0)
     shown = frame_steps(steps, max_frames)
-    frames = []
-    for step in shown.tolist():
-        frame_data = []
-        for run in runs:
-            frame_data += list(_moving_traces(run, step, trail, decimals))
-        frames.append({"name": str(step), "data": frame_data, "traces": moving})
+    frames = [
+        {
+            "name": str(step),
+            "data": [trace for run in runs for trace in paths[id(run)].moving(step, trail)],
+            "traces": moving,
+        }
+        for step in shown.tolist()
+    ]
 
     play = {
         "frame": {"duration": frame_ms, "redraw": False},

@@ -1,0 +1,220 @@
+"""Playground speed and size: rerun after a slider change, figure JSON size, first paint.
+
+Run: ``python bench/app.py`` (add ``--no-browser`` to skip the Chromium measurement).
+Prints three tables:
+
+1. AppTest rerun time after a slider change, 4 runs × 500 steps on Rosenbrock (goal: median
+   < 150 ms), for a slider inside the chart fragment (trail) and one that changes a run (α).
+2. Figure JSON size of the animated chart for 6 runs × N steps (goal: < 600 kB at 500 steps,
+   linear in the number of frames), and build time as dicts against ``go.Frame`` objects.
+3. First paint in Chromium with a warm cache: page load until the chart's background image
+   and frames are drawn (goal: < 3 s).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import optim  # noqa: E402
+import surfaces  # noqa: E402
+from viz.trajectory import PALETTE, Trajectory, trajectory_figure  # noqa: E402
+
+RUNS = ("gd", "momentum", "rmsprop", "adam", "nadam", "lion")
+LINK = {"surface": "rosenbrock", "steps": "500", "runs": "4"} | {
+    f"r{i}.opt": name for i, name in enumerate(RUNS[:4])
+}
+
+
+def table(title: str, header: list[str], rows: list[list]) -> None:
+    print(f"\n{title}\n")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    for row in rows:
+        print("| " + " | ".join(str(cell) for cell in row) + " |")
+
+
+def rerun_times(repeats: int = 12) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for key, value in LINK.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    rows = []
+    trails, rates = ["10", "20", "5", "50"], [0.002, 0.003, 0.004, 0.005, 0.006, 0.007]
+    for label, kind, key, values in (
+        ("trail (chart fragment, cached runs)", "select_slider", "trail", trails),
+        ("α of run 1 (one new run, new figure)", "select_slider", "r0.gd.lr", rates),
+    ):
+        times = []
+        for i in range(repeats):
+            widget = getattr(at, kind)(key=key).set_value(values[i % len(values)])
+            start = time.perf_counter()
+            widget.run()
+            times.append(time.perf_counter() - start)
+            assert not at.exception, at.exception
+        median = statistics.median(times) * 1000
+        rows.append(
+            [label, f"{median:.0f}", f"{min(times) * 1000:.0f}", "< 150", f"{150 / median:.1f}x"]
+        )
+    table(
+        "Rerun after a slider change (AppTest, 4 runs x 500 steps, Rosenbrock)",
+        ["slider", "median ms", "min ms", "goal ms", "goal / median"],
+        rows,
+    )
+
+
+def trajectories(steps: int) -> list[Trajectory]:
+    surface = surfaces.SURFACES["rosenbrock"]
+    out = []
+    for i, name in enumerate(RUNS):
+        spec = optim.OPTIMIZERS[name]
+        result = optim.run(
+            spec.build(), surface.grad, np.array([surface.start]), steps, value_fn=surface
+        )
+        out.append(
+            Trajectory(
+                spec.label,
+                PALETTE[i],
+                result.path[:, 0],
+                result.values[:, 0],
+                int(result.diverged_at[0]),
+            )
+        )
+    return out
+
+
+def figure_sizes() -> None:
+    surface = surfaces.SURFACES["rosenbrock"]
+    rows = []
+    for steps in (100, 250, 500, 1000, 2000):
+        runs = trajectories(steps)
+        for panels in ("overlay", "side"):
+            start = time.perf_counter()
+            fig = trajectory_figure(surface, runs, panels=panels)
+            built = time.perf_counter() - start
+            size = len(pio.to_json(fig, validate=False))
+            frames = len(fig["frames"])
+            per_frame = len(json.dumps(fig["frames"], separators=(",", ":"))) / frames
+            goal = "< 600 kB" if steps == 500 and panels == "overlay" else ""
+            rows.append(
+                [
+                    steps,
+                    panels,
+                    frames,
+                    f"{size / 1000:.0f}",
+                    f"{per_frame:.0f}",
+                    f"{built * 1000:.0f}",
+                    goal,
+                ]
+            )
+    table(
+        "Figure JSON, 6 runs (frames capped at 300; each frame holds only trails and points)",
+        ["steps", "view", "frames", "kB", "bytes / frame", "build ms", "goal"],
+        rows,
+    )
+    runs = trajectories(300)
+    fig = trajectory_figure(surface, runs)
+    start = time.perf_counter()
+    go.Figure(data=fig["data"], layout=fig["layout"], frames=[go.Frame(f) for f in fig["frames"]])
+    objects = time.perf_counter() - start
+    start = time.perf_counter()
+    trajectory_figure(surface, runs)
+    dicts = time.perf_counter() - start
+    table(
+        "Building 300 frames",
+        ["as", "ms", "ratio"],
+        [
+            ["plain dicts (whole figure)", f"{dicts * 1000:.0f}", "1"],
+            ["go.Frame objects", f"{objects * 1000:.0f}", f"{objects / dicts:.0f}x"],
+        ],
+    )
+
+
+PAINTED = (
+    "() => { const gd = document.querySelector('.js-plotly-plot');"
+    " return gd && gd.querySelector('image') !== null"
+    " && gd._transitionData && gd._transitionData._frames.length > 0 }"
+)
+BASELINE_APP = (
+    "import streamlit as st\nst.plotly_chart({'data': [{'type': 'scatter', 'y': [1, 3]}]})\n"
+)
+BASELINE_PAINTED = "() => document.querySelector('.js-plotly-plot .scatterlayer') !== null"
+
+
+def paint_times(script: Path, query: str, painted: str, port: int, loads: int) -> list[float]:
+    """Seconds from navigation to ``painted`` for ``loads`` page loads in one browser context
+    (so the HTTP and code caches warm up as a returning visitor's would); the server's
+    st.cache is warmed by a first, unmeasured load."""
+    from playwright.sync_api import sync_playwright
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+         "--server.headless", "true"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    times = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                      "--disable-component-update"],
+            )  # fmt: skip
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            for attempt in range(loads + 1):
+                page = context.new_page()
+                start = time.perf_counter()
+                page.goto(f"http://127.0.0.1:{port}/{query}", timeout=90_000)
+                page.wait_for_function(painted, timeout=90_000)
+                if attempt:
+                    times.append(time.perf_counter() - start)
+                page.close()
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return times
+
+
+def first_paint(loads: int = 5) -> None:
+    import tempfile
+
+    query = "?" + "&".join(f"{k}={v}" for k, v in LINK.items())
+    app = paint_times(ROOT / "app.py", query, PAINTED, 8609, loads)
+    with tempfile.TemporaryDirectory() as folder:
+        baseline_script = Path(folder) / "baseline.py"
+        baseline_script.write_text(BASELINE_APP)
+        baseline = paint_times(baseline_script, "", BASELINE_PAINTED, 8608, loads)
+    rows = [
+        ["Playground, 4 runs x 500 steps (Rosenbrock)", app],
+        ["baseline: a page with one 2-point Plotly chart", baseline],
+    ]
+    table(
+        "First paint in Chromium, warm server cache, one browser context (seconds)",
+        ["page", "first load", "later loads median", "last load", "goal"],
+        [
+            [name, f"{t[0]:.2f}", f"{statistics.median(t[1:]):.2f}", f"{t[-1]:.2f}", "< 3"]
+            for name, t in rows
+        ],
+    )
+
+
+if __name__ == "__main__":
+    rerun_times()
+    figure_sizes()
+    if "--no-browser" not in sys.argv:
+        first_paint()

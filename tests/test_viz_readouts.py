@@ -1,0 +1,123 @@
+"""Loss chart, per-run table, tidy CSV, standalone HTML and the 3-D view, on synthetic runs."""
+
+import math
+import re
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from viz.encode import decode
+from viz.loss import loss_figure
+from viz.summary import run_table, standalone_html, tidy_trajectories
+from viz.surface3d import surface_3d_figure
+from viz.trajectory import Trajectory, trajectory_figure
+
+
+class Bowl:
+    domain = ((-2.0, 2.0), (-2.0, 2.0))
+    log_scale = False
+    minima = (
+        SimpleNamespace(x=1.0, y=1.0, value=0.5, is_global=True),
+        SimpleNamespace(x=-1.0, y=-1.0, value=0.7, is_global=False),
+    )
+    saddles = ()
+
+    def __call__(self, p):
+        p = np.asarray(p, float)
+        return 0.5 + np.minimum(
+            (p[..., 0] - 1) ** 2 + (p[..., 1] - 1) ** 2,
+            0.2 + (p[..., 0] + 1) ** 2 + (p[..., 1] + 1) ** 2,
+        )
+
+
+def line_run(label, end, steps=20, color="#e4572e", diverged_at=-1):
+    path = np.linspace([-1.5, 1.8], end, steps + 1)
+    return Trajectory(label, color, path, Bowl()(path), diverged_at)
+
+
+def blow_up_run():
+    path = np.array([[0.0, 0.0], [1.0, -1.0], [40.0, 40.0], [900.0, -900.0], [900.0, -900.0]])
+    values = np.array([1.0, 3.0, 2e3, 1.6e6, 1.6e6])
+    return Trajectory("blow-up", "#ffffff", path, values, diverged_at=4)
+
+
+def test_loss_axis_is_log_when_every_value_is_positive_and_linear_otherwise():
+    positive = loss_figure([line_run("a", [1.0, 1.0])])
+    assert positive["layout"]["yaxis"]["type"] == "log"
+    path = np.zeros((3, 2))
+    signed = Trajectory("signed", "#000000", path, np.array([1.0, 0.0, -1.0]))
+    assert loss_figure([signed])["layout"]["yaxis"]["type"] == "linear"
+
+
+def test_a_diverged_run_stops_at_its_last_good_step_and_does_not_stretch_the_axis():
+    calm = line_run("calm", [1.0, 1.0])
+    fig = loss_figure([calm, blow_up_run()])
+    go.Figure(fig)
+    lines = [t for t in fig["data"] if t.get("mode") == "lines"]
+    np.testing.assert_array_equal(decode(lines[1]["y"]), [1.0, 3.0, 2e3, 1.6e6])  # steps 0..3
+    low, high = fig["layout"]["yaxis"]["range"]
+    start = max(calm.values[0], 1.0)
+    assert 10**high <= start * 100 * 10**0.5  # capped near 100x the starting loss (+ padding)
+    assert 10**low <= calm.values.min()
+    badge = [t for t in fig["data"] if t.get("mode") == "markers+text"]
+    assert badge[0]["text"] == ["diverged at step 4"]
+
+
+def test_run_table_against_hand_computed_numbers():
+    runs = [line_run("to global", [1.0, 1.0]), line_run("to local", [-1.0, -1.0]), blow_up_run()]
+    table = run_table(runs, Bowl(), tolerance=1e-2)
+    assert list(table["run"]) == ["to global", "to local", "blow-up"]
+    for row, run in zip(table.itertuples(index=False), runs, strict=True):
+        final = run.path[-1]
+        expected_distance = min(
+            math.hypot(final[0] - 1, final[1] - 1), math.hypot(final[0] + 1, final[1] + 1)
+        )
+        assert row[2] == pytest.approx(expected_distance)
+        assert row[1] == pytest.approx(run.values[-1])
+    steps_column = table.columns[3]
+    # plain loop: first k with J_k − 0.5 ≤ 0.01 on the line towards (1, 1)
+    first = next(k for k, v in enumerate(runs[0].values) if v - 0.5 <= 1e-2)
+    assert table[steps_column][0] == first
+    assert pd.isna(table[steps_column][1])  # the local minimum (0.7) never gets within 0.01 of 0.5
+    assert list(table["status"]) == ["ok", "ok", "diverged at step 4"]
+
+
+def test_table_without_known_minima_leaves_distance_and_steps_empty():
+    surface = SimpleNamespace(minima=())
+    table = run_table([line_run("a", [1.0, 1.0])], surface, tolerance=1e-3)
+    assert table.iloc[0, 2] is None or pd.isna(table.iloc[0, 2])
+    assert pd.isna(table.iloc[0, 3])
+
+
+def test_tidy_trajectories_are_one_row_per_run_and_step():
+    runs = [line_run("a", [1.0, 1.0], steps=3), line_run("b", [0.0, 0.0], steps=5)]
+    tidy = tidy_trajectories(runs)
+    assert list(tidy.columns) == ["run", "step", "x", "y", "loss"]
+    assert len(tidy) == 4 + 6
+    expected = [(r.label, k, *r.path[k], r.values[k]) for r in runs for k in range(len(r.path))]
+    assert [tuple(row) for row in tidy.itertuples(index=False)] == expected
+    assert pd.read_csv(pd.io.common.StringIO(tidy.to_csv(index=False))).shape == (10, 5)
+
+
+def test_standalone_html_carries_plotly_and_the_frames():
+    fig = trajectory_figure(Bowl(), [line_run("a", [1.0, 1.0], steps=12)])
+    html = standalone_html(fig)
+    assert html.lstrip().lower().startswith("<!doctype html>")
+    assert "<title>Optimizer Playground</title>" in html
+    external = re.search(r"<script[^>]*src=", html)
+    assert external is None and len(html) > 1_000_000  # plotly.js inlined, nothing fetched
+    assert html.count('"name":"12"') + html.count('"name": "12"') >= 1  # the last frame
+
+
+def test_3d_view_lifts_paths_onto_the_surface_and_hides_the_diverged_tail():
+    fig = surface_3d_figure(Bowl(), [line_run("a", [1.0, 1.0]), blow_up_run()])
+    go.Figure(fig)
+    surface, first, second = fig["data"]
+    assert surface["type"] == "surface" and surface["z"]["shape"] == [70, 70]
+    z = decode(first["z"])
+    assert np.all(np.diff(z) <= 1e-9)  # J falls along the line to the minimum, and so does z
+    assert len(decode(second["x"])) == 4  # up to the last good step
+    assert np.isnan(decode(second["x"])[2:]).all()  # points outside the domain are not drawn
