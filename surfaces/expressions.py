@@ -19,6 +19,7 @@ import ast
 import math
 import re
 import unicodedata
+from contextlib import contextmanager
 from functools import lru_cache
 
 import sympy
@@ -279,13 +280,22 @@ def expression_of(text: str) -> sympy.Expr:
     if not text.strip():
         _refuse("the expression is empty: type a function of x and y, such as x^2 + y^2")
     tree, columns = _ast_from(text)
-    try:
+    with _unexpected_errors_refused("built"):
         expression, _ = _Builder(columns).build(tree.body)
         return _finish(expression)
+
+
+@contextmanager
+def _unexpected_errors_refused(stage: str):
+    """A safety net: whatever sympy or NumPy might raise reaches the user as ExpressionError."""
+    try:
+        yield
     except ExpressionError:
         raise
     except (ArithmeticError, TypeError, ValueError, RecursionError, MemoryError) as error:
-        raise ExpressionError(f"the expression cannot be built ({type(error).__name__})") from None
+        raise ExpressionError(
+            f"the expression cannot be {stage} ({type(error).__name__})"
+        ) from None
 
 
 def _estimated(surface: Surface) -> dict:
@@ -298,17 +308,17 @@ def _estimated(surface: Surface) -> dict:
 @lru_cache(maxsize=64)
 def _parse(text: str, domain) -> Surface:
     expression = expression_of(text)
-    surface = Surface(
-        name="custom",
-        label=text.strip(),
-        description=f"Your function f(x, y) = {text.strip()}; its minimum is estimated.",
-        group="custom",
-        expression=expression,
-        domain=domain,
-        start=(domain[0][0], domain[1][1]),
-        refresh=_estimated,
-    )
-    return surface._replace()
+    with _unexpected_errors_refused("evaluated"):
+        return Surface(
+            name="custom",
+            label=text.strip(),
+            description=f"Your function f(x, y) = {text.strip()}; its minimum is estimated.",
+            group="custom",
+            expression=expression,
+            domain=domain,
+            start=(domain[0][0], domain[1][1]),
+            refresh=_estimated,
+        )._replace()  # estimates the minimum and a start point
 
 
 def parse(text: str, domain=DEFAULT_DOMAIN) -> Surface:
