@@ -26,7 +26,7 @@ from optim.alias import (
 from optim.averages import ewa
 from optim.base import EmptyState, GradientTransformation, chain
 from optim.registry import OPTIMIZERS, Hyperparameter, OptimizerSpec
-from optim.run import RunResult, run
+from optim.runner import RunResult, run
 from optim.schedules import (
     constant_schedule,
     cosine_schedule,

@@ -1,0 +1,456 @@
+"""optim's API: validation, schedules, transforms, run's bookkeeping and fast path, registry."""
+
+import inspect
+import re
+
+import numpy as np
+import pytest
+
+import optim
+import optim.runner as runner
+
+A = np.array([[2.0, 0.7], [0.7, 1.0]])  # J = ½ θᵀAθ, minimum 0 at the origin
+
+
+def quadratic(p):
+    return 0.5 * np.einsum("...i,ij,...j->...", p, A, p)
+
+
+def quadratic_grad(p):
+    return p @ A
+
+
+STARTS = np.random.default_rng(11).uniform(-2.5, 2.5, size=(10, 2))
+
+
+def pure_loop(opt, grad, x, steps):
+    """Drive init/update by hand: the readable reference for run's fast path."""
+    state, path = opt.init(x), [x]
+    for _ in range(steps):
+        updates, state = opt.update(grad(x), state, x)
+        x = x + updates
+        path.append(x)
+    return np.array(path)
+
+
+# ---------------------------------------------------------------- validation
+
+BAD = [
+    (optim.sgd, {"lr": -0.1}, "lr"),
+    (optim.gd, {"lr": float("nan")}, "lr"),
+    (optim.adam, {"lr": "fast"}, "lr"),
+    (optim.adam, {"lr": np.array([[0.1], [-0.1]])}, "lr"),
+    (optim.adam, {"betas": (1.0, 0.999)}, r"betas\[0\]"),
+    (optim.adam, {"betas": (0.9, -0.1)}, r"betas\[1\]"),
+    (optim.lion, {"betas": (0.9,)}, "betas"),
+    (optim.adam, {"eps": -1e-8}, "eps"),
+    (optim.adam, {"weight_decay": -0.1}, "weight_decay"),
+    (optim.adam, {"amsgrad": "yes"}, "amsgrad"),
+    (optim.sgd, {"nesterov": True}, "momentum"),
+    (optim.sgd, {"momentum": 0.9, "dampening": 0.1, "nesterov": True}, "dampening"),
+    (optim.sgd, {"momentum": -0.5}, "momentum"),
+    (optim.sgd, {"dampening": 1.5}, "dampening"),
+    (optim.nesterov, {"momentum": 0.0}, "momentum"),
+    (optim.momentum, {"beta": 1.0}, "beta"),
+    (optim.rmsprop, {"alpha": 1.0}, "alpha"),
+    (optim.rmsprop, {"alpha": -0.2}, "alpha"),
+    (optim.rmsprop, {"centered": 1}, "centered"),
+    (optim.adagrad, {"lr_decay": -1.0}, "lr_decay"),
+    (optim.adagrad, {"initial_accumulator_value": -1.0}, "initial_accumulator_value"),
+    (optim.adadelta, {"rho": 1.5}, "rho"),
+    (optim.nadam, {"momentum_decay": -0.004}, "momentum_decay"),
+    (optim.clip_by_norm, {"max_norm": -1.0}, "max_norm"),
+    (optim.clip_by_value, {"max_value": float("inf")}, "max_value"),
+    (optim.add_noise, {"sigma": -1.0}, "sigma"),
+    (optim.trace, {"beta": 0.9, "init": "ones"}, "init"),
+    (optim.step_schedule, {"init_value": 0.1, "step_size": 0}, "step_size"),
+    (optim.cosine_schedule, {"init_value": -0.1, "decay_steps": 10}, "init_value"),
+]
+
+
+@pytest.mark.parametrize(("factory", "kwargs", "word"), BAD)
+def test_bad_hyperparameters_raise_value_error_naming_them(factory, kwargs, word):
+    with pytest.raises(ValueError, match=word):
+        factory(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "word"),
+    [
+        ({"x0": np.zeros(2)}, "x0"),
+        ({"x0": [[np.nan, 0.0]]}, "x0"),
+        ({"x0": [["a", "b"]]}, "x0"),
+        ({"steps": -1}, "steps"),
+        ({"bound": 0.0}, "bound"),
+        ({"grad_fn": lambda p: p[:, :1]}, "grad_fn"),
+    ],
+)
+def test_bad_run_arguments_raise_value_error_naming_them(kwargs, word):
+    arguments = {"opt": optim.gd(), "grad_fn": quadratic_grad, "x0": STARTS, "steps": 3} | kwargs
+    with pytest.raises(ValueError, match=word):
+        optim.run(**arguments)
+
+
+def test_factory_defaults_are_torchs():
+    expected = {
+        "sgd": {"lr": 1e-3, "momentum": 0, "dampening": 0, "weight_decay": 0, "nesterov": False},
+        "rmsprop": {"lr": 1e-2, "alpha": 0.99, "eps": 1e-8, "momentum": 0, "centered": False},
+        "adagrad": {"lr": 1e-2, "lr_decay": 0, "initial_accumulator_value": 0, "eps": 1e-10},
+        "adadelta": {"lr": 1.0, "rho": 0.9, "eps": 1e-6, "weight_decay": 0},
+        "adam": {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "amsgrad": False},
+        "adamw": {"lr": 1e-3, "weight_decay": 1e-2, "amsgrad": False},
+        "adamax": {"lr": 2e-3, "betas": (0.9, 0.999), "eps": 1e-8},
+        "nadam": {"lr": 2e-3, "momentum_decay": 4e-3, "decoupled_weight_decay": False},
+        "radam": {"lr": 1e-3, "eps": 1e-8, "decoupled_weight_decay": False},
+        "lion": {"lr": 1e-4, "betas": (0.9, 0.99), "weight_decay": 0},
+    }
+    for name, defaults in expected.items():
+        signature = inspect.signature(getattr(optim, name)).parameters
+        assert {k: signature[k].default for k in defaults} == defaults, name
+
+
+# ---------------------------------------------------------------- schedules
+
+
+@pytest.mark.parametrize(
+    ("schedule", "expected"),
+    [
+        (optim.constant_schedule(0.3), lambda t: 0.3),
+        (optim.step_schedule(0.1, step_size=3, gamma=0.5), lambda t: 0.1 * 0.5 ** (t // 3)),
+        (optim.exponential_schedule(0.2, gamma=0.9), lambda t: 0.2 * 0.9**t),
+        (
+            optim.cosine_schedule(1.0, decay_steps=8, min_value=0.2),
+            lambda t: 0.2 + 0.8 * (1 + np.cos(np.pi * min(t, 8) / 8)) / 2,
+        ),
+        (
+            optim.warmup_cosine_schedule(1.0, warmup_steps=4, decay_steps=6, init_value=0.2),
+            lambda t: 0.2 + 0.8 * t / 4 if t < 4 else (1 + np.cos(np.pi * min(t - 4, 6) / 6)) / 2,
+        ),
+    ],
+    ids=["constant", "step", "exponential", "cosine", "warmup_cosine"],
+)
+def test_schedules_follow_their_formulas(schedule, expected):
+    steps = np.arange(15)
+    want = np.array([expected(t) for t in steps])
+    np.testing.assert_allclose([schedule(int(t)) for t in steps], want, rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(schedule(steps), want, rtol=1e-14, atol=1e-15)  # array of steps
+
+
+def test_warmup_cosine_landmarks():
+    schedule = optim.warmup_cosine_schedule(0.5, warmup_steps=10, decay_steps=20)
+    assert schedule(0) == 0.0 and schedule(5) == pytest.approx(0.25)
+    assert schedule(10) == pytest.approx(0.5) and schedule(20) == pytest.approx(0.25)
+    assert schedule(30) == pytest.approx(0.0, abs=1e-15) and schedule(99) == pytest.approx(0.0)
+
+
+def test_a_schedule_sets_the_learning_rate_of_each_step():
+    schedule = optim.exponential_schedule(0.3, gamma=0.8)
+    x, expected = STARTS, [STARTS]
+    for t in range(12):
+        x = x - 0.3 * 0.8**t * quadratic_grad(x)
+        expected.append(x)
+    for opt in (optim.gd(lr=schedule), optim.sgd(lr=schedule)):
+        path = optim.run(opt, quadratic_grad, STARTS, 12).path
+        np.testing.assert_allclose(path, np.array(expected), rtol=1e-14)
+
+
+def test_adagrad_lr_decay_composes_with_a_schedule():
+    schedule = optim.step_schedule(0.5, step_size=2, gamma=0.1)
+    opt = optim.adagrad(lr=schedule, lr_decay=0.3)
+    x, total, expected = STARTS, np.zeros_like(STARTS), [STARTS]
+    for t in range(6):
+        g = quadratic_grad(x)
+        total = total + g * g
+        x = x - schedule(t) / (1 + t * 0.3) * g / (np.sqrt(total) + 1e-10)
+        expected.append(x)
+    np.testing.assert_allclose(pure_loop(opt, quadratic_grad, STARTS, 6), expected, rtol=1e-13)
+
+
+# ---------------------------------------------------------------- transforms
+
+
+def test_clip_by_value_clamps_each_entry():
+    g = np.array([[3.0, -0.2], [-7.0, 0.5]])
+    out, _ = optim.clip_by_value(1.0).update(g, optim.clip_by_value(1.0).init(g), None)
+    np.testing.assert_array_equal(out, [[1.0, -0.2], [-1.0, 0.5]])
+
+
+def test_clip_by_norm_rescales_each_point_over_the_last_axis():
+    g = np.array([[3.0, 4.0], [0.3, 0.4], [0.0, 0.0], [-6.0, 8.0]])
+    clip = optim.clip_by_norm(2.0)
+    out, _ = clip.update(g, clip.init(g), None)
+    np.testing.assert_allclose(out, [[1.2, 1.6], [0.3, 0.4], [0.0, 0.0], [-1.2, 1.6]], rtol=1e-15)
+    norms = np.linalg.norm(out, axis=-1)
+    assert np.all(norms <= 2.0 + 1e-15)
+
+
+def test_noise_is_reproducible_per_seed_and_has_the_asked_spread():
+    opt = optim.chain(optim.add_noise(0.5, seed=4), optim.gd(lr=0.1))
+    zero = np.zeros((4000, 2))
+    first = optim.run(opt, lambda p: np.zeros_like(p), zero, 3).path
+    again = optim.run(opt, lambda p: np.zeros_like(p), zero, 3).path
+    other = optim.chain(optim.add_noise(0.5, seed=5), optim.gd(lr=0.1))
+    different = optim.run(other, lambda p: np.zeros_like(p), zero, 3).path
+    np.testing.assert_array_equal(first, again)
+    assert not np.allclose(first, different)
+    noise = (first[1] - first[0]) / -0.1  # the first noisy gradient of 8,000 draws
+    assert abs(noise.mean()) < 0.05 and abs(noise.std() - 0.5) < 0.02
+    steps = np.diff(first, axis=0) / -0.1
+    assert abs(np.corrcoef(steps[0].ravel(), steps[1].ravel())[0, 1]) < 0.05  # fresh per step
+
+
+def test_zero_noise_changes_nothing():
+    noisy = optim.chain(optim.add_noise(0.0, seed=1), optim.adam(lr=0.05))
+    np.testing.assert_array_equal(
+        optim.run(noisy, quadratic_grad, STARTS, 20).path,
+        optim.run(optim.adam(lr=0.05), quadratic_grad, STARTS, 20).path,
+    )
+
+
+# ---------------------------------------------------------------- hyperparameters over points
+
+
+def test_an_lr_per_point_equals_separate_runs():
+    lrs = np.array([0.01, 0.1, 0.3, 0.5])[:, None]
+    x0 = np.repeat(STARTS[:1], 4, axis=0)
+    together = optim.run(optim.adam(lr=lrs, betas=(0.8, 0.99)), quadratic_grad, x0, 40).path
+    for i, lr in enumerate(lrs[:, 0]):
+        alone = optim.run(optim.adam(lr=lr, betas=(0.8, 0.99)), quadratic_grad, x0[i : i + 1], 40)
+        np.testing.assert_allclose(together[:, i], alone.path[:, 0], rtol=1e-14)
+
+
+@pytest.mark.parametrize("name", ["momentum", "rmsprop", "adam", "nadam", "radam", "lion"])
+def test_betas_per_point_equal_separate_runs(name):
+    betas = np.array([0.0, 0.5, 0.9])[:, None]
+    kwargs = {"momentum": {"beta": betas}, "rmsprop": {"alpha": betas}}.get(
+        name, {"betas": (betas, 0.95)}
+    )
+    x0 = STARTS[:3]
+    together = optim.run(getattr(optim, name)(lr=0.02, **kwargs), quadratic_grad, x0, 30).path
+    for i in range(3):
+        single = {k: v[i, 0] if k != "betas" else (v[0][i, 0], v[1]) for k, v in kwargs.items()}
+        opt = getattr(optim, name)(lr=0.02, **single)
+        alone = optim.run(opt, quadratic_grad, x0[i : i + 1], 30).path
+        np.testing.assert_allclose(together[:, i], alone[:, 0], rtol=1e-13)
+
+
+# ---------------------------------------------------------------- run
+
+
+def test_run_result_shapes_values_and_gradient_norms():
+    result = optim.run(optim.adam(lr=0.1), quadratic_grad, STARTS, 25, value_fn=quadratic)
+    assert result.path.shape == (26, 10, 2) and result.final.shape == (10, 2)
+    assert result.values.shape == (26, 10) and result.grad_norms.shape == (25, 10)
+    np.testing.assert_array_equal(result.path[0], STARTS)
+    np.testing.assert_array_equal(result.final, result.path[-1])
+    np.testing.assert_allclose(result.values, quadratic(result.path), rtol=1e-14)
+    np.testing.assert_array_equal(result.final_values, result.values[-1])
+    expected_norms = np.hypot(*np.moveaxis(quadratic_grad(result.path[:-1]), -1, 0))
+    np.testing.assert_allclose(result.grad_norms, expected_norms, rtol=1e-14)
+    assert result.diverged_at.dtype.kind == "i" and np.all(result.diverged_at == -1)
+
+
+def test_unrecorded_run_keeps_final_points_only():
+    recorded = optim.run(optim.adam(lr=0.1), quadratic_grad, STARTS, 25, value_fn=quadratic)
+    result = optim.run(
+        optim.adam(lr=0.1), quadratic_grad, STARTS, 25, value_fn=quadratic, record=False
+    )
+    assert result.path is None and result.values is None and result.grad_norms is None
+    np.testing.assert_array_equal(result.final, recorded.final)
+    np.testing.assert_array_equal(result.final_values, recorded.final_values)
+
+
+def explode(p):
+    """∇ of 1.5|θ|²: gradient descent with α = 1 maps θ to −2θ."""
+    return 3.0 * p
+
+
+def test_divergence_is_detected_at_the_right_step_and_frozen():
+    x0 = np.array([[1.0, -3.0], [0.001, 0.002], [0.0, 0.0]])
+    result = optim.run(optim.gd(lr=1.0), explode, x0, 40, bound=1e6)
+    expected = []
+    for start in x0:  # first k with max|start·(−2)^k| > 1e6
+        sizes = np.abs(start).max() * 2.0 ** np.arange(41)
+        over = np.nonzero(sizes > 1e6)[0]
+        expected.append(over[0] if len(over) else -1)
+    np.testing.assert_array_equal(result.diverged_at, expected)  # [19, 29, -1]
+    for i, k in enumerate(expected[:2]):
+        np.testing.assert_array_equal(
+            result.path[k:, i], np.broadcast_to(result.path[k - 1, i], (41 - k, 2))
+        )
+        np.testing.assert_array_equal(result.path[k - 1, i], x0[i] * (-2.0) ** (k - 1))
+    assert np.all(np.isfinite(result.path))
+
+
+def test_non_finite_gradients_and_overflow_freeze_points_without_warnings():
+    def grad(p):
+        g = 4 * p**3  # overflows for the far point
+        g[p[:, 0] > 5] = np.nan  # undefined there
+        return g
+
+    x0 = np.array([[6.0, 0.0], [1e80, 1.0], [0.5, 0.5]])
+    result = optim.run(optim.gd(lr=0.01), grad, x0, 10, bound=1e100, value_fn=lambda p: p[:, 0])
+    np.testing.assert_array_equal(result.diverged_at, [1, 1, -1])
+    np.testing.assert_array_equal(result.final[:2], x0[:2])
+    assert np.all(np.isfinite(result.values))
+
+
+def test_a_point_beyond_the_bound_that_comes_back_stays_frozen():
+    x0 = np.array([[10.0, 0.0]])
+    result = optim.run(optim.gd(lr=1.0), explode, x0, 6, bound=50.0)  # 10 → −20 → 40 → −80
+    assert result.diverged_at[0] == 3
+    np.testing.assert_array_equal(result.path[3:, 0], np.broadcast_to([40.0, 0.0], (4, 2)))
+
+
+KERNEL_CASES = [
+    ("gd", {"lr": 0.1}, True),
+    ("sgd", {"lr": 0.05, "momentum": 0.9, "dampening": 0.2, "weight_decay": 0.1}, True),
+    ("sgd", {"lr": 0.05, "momentum": 0.6, "nesterov": True}, True),
+    ("momentum", {"lr": 0.1, "beta": 0.8, "bias_correction": True}, True),
+    ("nesterov", {"lr": 0.05, "momentum": 0.9}, True),
+    ("rmsprop", {"lr": 0.02, "alpha": 0.9, "momentum": 0.5, "weight_decay": 0.1}, True),
+    ("rmsprop", {"lr": 0.02, "centered": True}, True),
+    ("adam", {"lr": 0.1, "amsgrad": True, "weight_decay": 0.05}, True),
+    ("adamw", {"lr": 0.1, "betas": (0.5, 0.9)}, True),
+    ("adagrad", {"lr": 0.3, "lr_decay": 0.1}, False),
+    ("nadam", {"lr": 0.1}, False),
+    ("lion", {"lr": 0.05, "weight_decay": 0.1}, False),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs", "has_kernel"), KERNEL_CASES)
+def test_run_fast_path_equals_the_pure_update_exactly(name, kwargs, has_kernel, monkeypatch):
+    opt = getattr(optim, name)(**kwargs)
+    assert (opt.update.kernel is not None) == has_kernel
+    expected = pure_loop(opt, quadratic_grad, STARTS, 30)
+    np.testing.assert_array_equal(optim.run(opt, quadratic_grad, STARTS, 30).path, expected)
+    monkeypatch.setattr(runner, "BLOCK_POINTS", 3)  # blocks of 3, 3, 3 and 1 points
+    final = optim.run(opt, quadratic_grad, STARTS, 30, record=False).final
+    np.testing.assert_array_equal(final, expected[-1])
+
+
+def test_per_point_hyperparameters_and_noise_are_not_split_into_blocks(monkeypatch):
+    monkeypatch.setattr(runner, "BLOCK_POINTS", 3)
+    lrs = np.linspace(0.01, 0.2, len(STARTS))[:, None]
+    for opt in (
+        optim.adam(lr=lrs),
+        optim.adam(lr=0.1, betas=(np.full((len(STARTS), 1), 0.5), 0.9)),
+        optim.chain(optim.add_noise(0.3, seed=2), optim.adam(lr=0.1)),
+    ):
+        assert not opt.update.rowwise
+        expected = optim.run(opt, quadratic_grad, STARTS, 20).final
+        np.testing.assert_array_equal(
+            optim.run(opt, quadratic_grad, STARTS, 20, record=False).final, expected
+        )
+
+
+def test_run_does_not_touch_the_callers_arrays():
+    x0 = STARTS.copy()
+    shared = np.ones_like(x0)
+    optim.run(optim.adam(lr=0.1, weight_decay=0.1), lambda p: shared, x0, 5)
+    np.testing.assert_array_equal(x0, STARTS)
+    np.testing.assert_array_equal(shared, 1.0)
+
+
+def test_update_is_pure():
+    opt = optim.adam(lr=0.1, amsgrad=True)
+    state = opt.init(STARTS)
+    snapshot = [np.copy(s) for s in state[0][1:]]
+    g = quadratic_grad(STARTS)
+    first, _ = opt.update(g, state, STARTS)
+    second, _ = opt.update(g, state, STARTS)
+    np.testing.assert_array_equal(first, second)
+    for before, after in zip(snapshot, state[0][1:], strict=True):
+        np.testing.assert_array_equal(before, after)
+
+
+# ---------------------------------------------------------------- registry
+
+CONTRACT_NAMES = [
+    "gd", "sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adadelta",
+    "adam", "adamw", "adamax", "nadam", "radam", "lion",
+]  # fmt: skip
+
+
+def test_registry_lists_the_contract_names_in_order():
+    assert list(optim.OPTIMIZERS) == CONTRACT_NAMES
+
+
+@pytest.mark.parametrize("name", CONTRACT_NAMES)
+def test_registry_entry_is_complete_and_matches_its_factory(name):
+    spec = optim.OPTIMIZERS[name]
+    assert spec.name == name and spec.factory is getattr(optim, name)
+    assert spec.label and spec.reference and "\n" not in spec.description
+    keywords = set(inspect.signature(spec.factory).parameters)
+    names = [h.name for h in spec.hyperparameters]
+    assert len(set(names)) == len(names) and names[0] == "lr"
+    for h in spec.hyperparameters:
+        assert h.label and h.help
+        assert (h.name in keywords) or (h.name in ("beta1", "beta2") and "betas" in keywords)
+        if h.scale == "bool":
+            assert isinstance(h.default, bool) and h.low is None and h.high is None
+        else:
+            assert h.scale in ("log", "linear") and h.low <= h.default <= h.high
+            assert h.low > 0 or h.scale == "linear"
+    assert spec.defaults() == {h.name: h.default for h in spec.hyperparameters}
+
+
+def test_build_packs_betas_and_fills_defaults():
+    spec = optim.OPTIMIZERS["adam"]
+    built = optim.run(spec.build(beta1=0.5, beta2=0.9), quadratic_grad, STARTS, 10).path
+    lr, eps = spec.defaults()["lr"], spec.defaults()["eps"]
+    direct = optim.run(optim.adam(lr=lr, betas=(0.5, 0.9), eps=eps), quadratic_grad, STARTS, 10)
+    np.testing.assert_array_equal(built, direct.path)
+
+
+def test_build_accepts_a_schedule_for_lr():
+    schedule = optim.exponential_schedule(0.1, 0.5)
+    path = optim.run(optim.OPTIMIZERS["gd"].build(lr=schedule), quadratic_grad, STARTS, 3).path
+    np.testing.assert_allclose(path[1], STARTS - 0.1 * quadratic_grad(STARTS))
+    np.testing.assert_allclose(path[2], path[1] - 0.05 * quadratic_grad(path[1]))
+
+
+@pytest.mark.parametrize(
+    ("name", "values", "word"),
+    [
+        ("adam", {"beta3": 0.5}, "beta3"),
+        ("adam", {"lr": 50.0}, "lr"),
+        ("adam", {"beta1": 1.0}, "beta1"),
+        ("rmsprop", {"centered": "maybe"}, "centered"),
+        ("sgd", {"momentum": "0.9x"}, "momentum"),
+        ("nesterov", {"momentum": 0.0}, "momentum"),
+    ],
+)
+def test_build_rejects_unknown_names_and_values_outside_the_range(name, values, word):
+    with pytest.raises(ValueError, match=word):
+        optim.OPTIMIZERS[name].build(**values)
+
+
+# Macros KaTeX renders (a subset of its support table that these rules may use).
+KATEX_MACROS = {
+    "begin", "end", "nabla", "theta", "alpha", "beta", "mu", "rho", "psi", "tau", "lambda",
+    "varepsilon", "Delta", "eta", "infty", "frac", "tfrac", "sqrt", "quad", "left", "right", "text",
+    "operatorname", "max", "prod", "hat", "cdot", "odot", "leftarrow",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", CONTRACT_NAMES)
+def test_latex_uses_katex_macros_and_balances(name):
+    latex = optim.OPTIMIZERS[name].latex
+    assert set(re.findall(r"\\([A-Za-z]+)", latex)) <= KATEX_MACROS
+    depth = 0
+    for char in re.sub(r"\\[{}]", "", latex):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        assert depth >= 0
+    assert depth == 0
+    assert latex.count(r"\begin{") == latex.count(r"\end{")
+    assert latex.count(r"\left") == latex.count(r"\right")
+
+
+@pytest.mark.parametrize("name", CONTRACT_NAMES)
+def test_registry_defaults_descend_a_bowl_without_diverging(name):
+    """From points up to 3 away, 400 steps of the defaults bring J down by 95% or more."""
+    x0 = np.array([[2.5, -2.0], [-3.0, 0.5], [0.5, 2.8]])
+    result = optim.run(optim.OPTIMIZERS[name].build(), quadratic_grad, x0, 400, value_fn=quadratic)
+    assert np.all(result.diverged_at == -1)
+    assert np.all(result.final_values <= 0.05 * result.values[0])
