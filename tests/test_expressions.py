@@ -328,10 +328,16 @@ def test_function_table_aliases_agree():
             assert (construct, estimate) == surfaces.FUNCTIONS["arc" + name[1:]]
 
 
-def test_parse_cache_is_bounded():
+def test_parse_cache_is_bounded_and_keeps_no_refusals():
     from surfaces.expressions import _parse
 
     assert _parse.cache_info().maxsize == 64
+    before = _parse.cache_info().currsize
+    for texts in HOSTILE.values():
+        for text in texts:
+            with pytest.raises(ExpressionError):
+                parse(text)
+    assert _parse.cache_info().currsize == before
 
 
 TOKENS = ["x", "y", "pi", "e", "2", "0.5", "10", "+", "-", "*", "/", "^", "**", "(", ")"]
