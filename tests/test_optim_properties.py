@@ -1,0 +1,89 @@
+"""Property tests: any finite start and any hyperparameters inside the registry's ranges run
+without an exception or a warning, and every point ends finite or marked as diverged."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import optim
+
+STEPS = 40
+
+
+def quadratic_grad(p):
+    return p @ np.array([[3.0, 1.2], [1.2, 1.0]]) - np.array([1.0, -0.5])
+
+
+def rosenbrock_grad(p):
+    x, y = p[..., 0], p[..., 1]
+    return np.stack([-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)], axis=-1)
+
+
+def saddle_grad(p):  # J = x² − y²: unbounded below, so points run away
+    return p * np.array([2.0, -2.0])
+
+
+def flat_grad(p):  # J constant: the gradient is exactly zero everywhere
+    return np.zeros_like(p)
+
+
+GRADIENTS = [quadratic_grad, rosenbrock_grad, saddle_grad, flat_grad]
+
+
+def value_strategy(h: optim.Hyperparameter):
+    if h.scale == "bool":
+        return st.booleans()
+    if h.scale == "log":
+        exponents = st.floats(math.log(h.low), math.log(h.high))
+        return exponents.map(lambda e: min(max(math.exp(e), h.low), h.high))
+    return st.floats(h.low, h.high)
+
+
+def values_strategy(spec: optim.OptimizerSpec):
+    return st.fixed_dictionaries({h.name: value_strategy(h) for h in spec.hyperparameters})
+
+
+coordinate = st.floats(-1e8, 1e8, allow_nan=False, allow_infinity=False)
+starts = st.lists(st.tuples(coordinate, coordinate), min_size=1, max_size=4).map(np.array)
+
+
+@pytest.mark.parametrize("name", list(optim.OPTIMIZERS))
+@settings(max_examples=30, deadline=None)
+@given(data=st.data(), x0=starts, grad_fn=st.sampled_from(GRADIENTS), record=st.booleans())
+def test_any_values_in_range_run_cleanly(name, data, x0, grad_fn, record):
+    spec = optim.OPTIMIZERS[name]
+    values = data.draw(values_strategy(spec), label="hyperparameters")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        opt = spec.build(**values)
+        result = optim.run(opt, grad_fn, x0, STEPS, record=record, value_fn=lambda p: p[:, 0])
+    assert np.all(np.isfinite(result.final))
+    diverged = result.diverged_at
+    assert np.all((diverged == -1) | ((diverged >= 1) & (diverged <= STEPS)))
+    healthy = diverged == -1
+    assert np.all(np.abs(result.final[healthy]) <= 1e6)
+    if record:
+        assert np.all(np.isfinite(result.path)) and np.all(np.isfinite(result.grad_norms))
+        for i in np.nonzero(~healthy)[0]:  # frozen from its divergence step on
+            frozen = result.path[diverged[i] - 1 :, i]
+            np.testing.assert_array_equal(frozen, np.broadcast_to(frozen[0], frozen.shape))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=40),
+    beta=st.floats(0.0, 0.999),
+    bias_correction=st.booleans(),
+)
+def test_ewa_stays_within_the_range_of_its_inputs(values, beta, bias_correction):
+    """A weighted average (weights summing to 1 − βᵗ, or 1 when corrected) of the values."""
+    averages = optim.ewa(values, beta, bias_correction=bias_correction)
+    low, high = min(values), max(values)
+    slack = 1e-9 * max(1.0, abs(low), abs(high))
+    if not bias_correction:  # weights sum to 1 − βᵗ: the missing weight sits on v₀ = 0
+        low, high = min(low, 0.0), max(high, 0.0)
+    assert np.all(averages >= low - slack) and np.all(averages <= high + slack)
