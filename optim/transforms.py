@@ -19,6 +19,14 @@ from optim.base import (
     value_at,
 )
 
+
+def _accumulate(average, decay, weight, x, tmp):
+    """In place, for the kernels: ``average ← decay·average + weight·x``, rounded exactly as
+    the pure form ``decay * average + weight * x``. ``tmp`` may be ``x`` itself."""
+    np.multiply(average, decay, out=average)
+    np.add(average, np.multiply(weight, x, out=tmp), out=average)
+
+
 # ---------------------------------------------------------------- stateless transforms
 
 
@@ -145,8 +153,7 @@ def trace(beta, *, dampening=0.0, nesterov=False, init="gradient", bias_correcti
             if t == 1 and init == "gradient":
                 v[...] = g
             else:
-                np.multiply(v, beta, out=v)
-                np.add(v, np.multiply(1.0 - dampening, g, out=tmp), out=v)
+                _accumulate(v, beta, 1.0 - dampening, g, tmp)
             if nesterov:
                 g += np.multiply(beta, v, out=tmp)
             else:
@@ -191,11 +198,9 @@ def scale_by_rms(alpha=0.99, eps=1e-8, centered=False):
         s, mean, tmp = (np.zeros_like(params, dtype=float) for _ in range(3))
 
         def apply(g, params):
-            np.multiply(s, alpha, out=s)
-            np.add(s, np.multiply(1.0 - alpha, np.multiply(g, g, out=tmp), out=tmp), out=s)
+            _accumulate(s, alpha, 1.0 - alpha, np.multiply(g, g, out=tmp), tmp)
             if centered:
-                np.multiply(mean, alpha, out=mean)
-                np.add(mean, np.multiply(1.0 - alpha, g, out=tmp), out=mean)
+                _accumulate(mean, alpha, 1.0 - alpha, g, tmp)
                 np.maximum(np.subtract(s, np.multiply(mean, mean, out=tmp), out=tmp), 0.0, out=tmp)
                 np.sqrt(tmp, out=tmp)
             else:
@@ -287,10 +292,8 @@ def scale_by_adam(betas=(0.9, 0.999), eps=1e-8, amsgrad=False):
 
         def apply(g, params):
             t = next(steps)
-            np.multiply(m, beta1, out=m)
-            np.add(m, np.multiply(1.0 - beta1, g, out=tmp), out=m)
-            np.multiply(v, beta2, out=v)
-            np.add(v, np.multiply(1.0 - beta2, np.multiply(g, g, out=tmp), out=tmp), out=v)
+            _accumulate(m, beta1, 1.0 - beta1, g, tmp)
+            _accumulate(v, beta2, 1.0 - beta2, np.multiply(g, g, out=tmp), tmp)
             if amsgrad:
                 np.maximum(v_max, v, out=v_max)
             np.divide(v_max if amsgrad else v, 1.0 - beta2**t, out=tmp)
