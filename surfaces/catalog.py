@@ -48,9 +48,9 @@ _BUILT_INS = (
         name="peaks",
         label="Peaks (MATLAB)",
         description=(
-            "MATLAB's peaks: three bumps and three pits from scaled Gaussians. A local minimum "
-            "at (−1.35, 0.20) can capture a trajectory that the global one at (0.23, −1.63) "
-            "would otherwise attract."
+            "MATLAB's peaks: three bumps and three pits made of Gaussians. Besides the global "
+            "minimum at (0.23, −1.63), a local one at (−1.35, 0.20) traps trajectories that "
+            "head west, and a shallow one sits at (0.30, 0.32)."
         ),
         group="article",
         expression=3 * (1 - x) ** 2 * exp(-(x**2) - (y + 1) ** 2)
