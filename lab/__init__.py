@@ -9,7 +9,14 @@ of its own, imported on demand.
 """
 
 from lab.datasets import DATASETS, Dataset, DatasetSpec, make_dataset
-from lab.network import ACTIVATIONS, DEFAULT_HIDDEN, MLP, binary_cross_entropy, sigmoid
+from lab.network import (
+    ACTIVATIONS,
+    DEFAULT_HIDDEN,
+    MLP,
+    binary_cross_entropy,
+    parse_widths,
+    sigmoid,
+)
 from lab.training import History, Progress, TrainingResult, batch_slices, train
 
 __all__ = [
@@ -25,6 +32,7 @@ __all__ = [
     "batch_slices",
     "binary_cross_entropy",
     "make_dataset",
+    "parse_widths",
     "sigmoid",
     "train",
 ]

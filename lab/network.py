@@ -15,12 +15,37 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
+
+
+def parse_widths(text: str, *, max_layers: int = 8, max_width: int = 256) -> tuple[int, ...]:
+    """Hidden-layer widths from text such as "25, 50, 50, 25" or "25-50-50-25".
+
+    Raises ValueError with a message meant for the person who typed it.
+    """
+    tokens = [t for t in re.split(r"[\s,;\-]+", text.strip()) if t]
+    if not tokens:
+        raise ValueError("hidden: the network needs at least one hidden layer")
+    if len(tokens) > max_layers:
+        raise ValueError(f"hidden: at most {max_layers} hidden layers, got {len(tokens)}")
+    widths = []
+    for i, token in enumerate(tokens, start=1):
+        if not (token.isascii() and token.isdigit()) or len(token) > 6:
+            shown = token if len(token) <= 12 else token[:12] + "…"
+            raise ValueError(f"hidden: layer {i} width {shown!r} is not a whole number")
+        width = int(token)
+        if not 1 <= width <= max_width:
+            raise ValueError(
+                f"hidden: layer {i} has width {width}; widths must be 1 to {max_width}"
+            )
+        widths.append(width)
+    return tuple(widths)
 
 
 class Activation(NamedTuple):
@@ -64,6 +89,11 @@ def binary_cross_entropy(logits: np.ndarray, y: np.ndarray) -> float:
     """Mean of max(z, 0) − z·y + log(1 + e^(−|z|)), which is −[y log σ(z) + (1−y) log(1−σ(z))]
     without overflow for any finite z."""
     return float(np.mean(np.maximum(logits, 0.0) - logits * y + np.log1p(np.exp(-np.abs(logits)))))
+
+
+def _scores(logits: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Loss and accuracy, the fraction of points whose class (z > 0, i.e. p > ½) is right."""
+    return binary_cross_entropy(logits, y), float(np.mean((logits > 0) == (y > 0.5)))
 
 
 class Layer(NamedTuple):
@@ -205,8 +235,7 @@ class MLP:
 
     def evaluate(self, params: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         """Loss and accuracy, the fraction of points whose class (z > 0, i.e. p > ½) is right."""
-        z = self.logits(params, x)
-        return binary_cross_entropy(z, y), float(np.mean((z > 0) == (y > 0.5)))
+        return _scores(self.logits(params, x), y)
 
 
 class Backprop:
@@ -234,15 +263,22 @@ class Backprop:
         self.deltas = [np.empty((batch_size, lay.shape[1])) for lay in layers]
         self.scratch = [np.empty_like(delta) for delta in self.deltas[:-1]]
 
-    def __call__(self, params: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """∂ℓ/∂θ on the batch (x, y) of ``batch_size`` points."""
+    def logits(self, params: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """z of shape (batch_size, 1), in a buffer the next call overwrites."""
         np.copyto(self.theta, params)
         np.copyto(self.inputs[0][:, :-1], x)
         for inputs, block, out in zip(self.inputs, self.blocks, self.outputs, strict=False):
             np.matmul(inputs, block, out=out)
             self.activation.apply(out)
-        delta = self.deltas[-1]
-        np.matmul(self.inputs[-1], self.blocks[-1], out=delta)
+        return np.matmul(self.inputs[-1], self.blocks[-1], out=self.deltas[-1])
+
+    def evaluate(self, params: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+        """Loss and accuracy on (x, y), as ``MLP.evaluate``, without allocating activations."""
+        return _scores(self.logits(params, x)[:, 0], y)
+
+    def __call__(self, params: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """∂ℓ/∂θ on the batch (x, y) of ``batch_size`` points."""
+        delta = self.logits(params, x)
         delta *= 0.5
         np.tanh(delta, out=delta)
         delta += 1.0

@@ -3,11 +3,20 @@ the loss against the textbook formula, the flat layout against a hand-written fo
 
 import itertools
 import math
+import re
 
 import numpy as np
 import pytest
 
-from lab import ACTIVATIONS, DATASETS, MLP, binary_cross_entropy, make_dataset, sigmoid
+from lab import (
+    ACTIVATIONS,
+    DATASETS,
+    MLP,
+    binary_cross_entropy,
+    make_dataset,
+    parse_widths,
+    sigmoid,
+)
 
 # -- data sets -----------------------------------------------------------------------------------
 
@@ -200,3 +209,31 @@ def test_fast_backprop_agrees_with_the_plain_one(hidden, activation, batch_size)
         grads.append((backprop(params, x, y), network.loss_and_grad(params, x, y)[1]))
     for fast, plain in grads:
         np.testing.assert_allclose(fast, plain, rtol=1e-12, atol=1e-15)
+    fast_loss, fast_accuracy = backprop.evaluate(params, x, y)
+    plain_loss, plain_accuracy = network.evaluate(params, x, y)
+    assert fast_loss == pytest.approx(plain_loss, rel=1e-12) and fast_accuracy == plain_accuracy
+
+
+@pytest.mark.parametrize(
+    ("text", "widths"),
+    [("25, 50, 50, 25", (25, 50, 50, 25)), ("25-50-50-25", (25, 50, 50, 25)), (" 7 ", (7,))],
+)
+def test_widths_are_read_from_typed_text(text, widths):
+    assert parse_widths(text) == widths
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "at least one hidden layer"),
+        ("5, 0", "layer 2 has width 0; widths must be 1 to 256"),
+        ("5, x", "layer 2 width 'x' is not a whole number"),
+        ("2.5", "layer 1 width '2.5' is not a whole number"),
+        ("1 2 3 4 5 6 7 8 9", "at most 8 hidden layers, got 9"),
+        ("300", "layer 1 has width 300"),
+        ("__import__('os')", "not a whole number"),
+    ],
+)
+def test_typed_widths_that_cannot_be_used_give_a_clear_message(text, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        parse_widths(text)
