@@ -12,7 +12,7 @@ import dataclasses
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 
 import numpy as np
@@ -68,10 +68,13 @@ def _coordinates(p) -> tuple[np.ndarray, np.ndarray]:
     return p[..., 0], p[..., 1]
 
 
-def _finite(a, shape) -> np.ndarray:
-    """Broadcast to `shape` as floats; overflow and undefined results become nan."""
-    a = np.broadcast_to(np.asarray(a, dtype=float), shape)
-    return np.where(np.isfinite(a), a, np.nan)
+def _filled(shape, *components) -> np.ndarray:
+    """The components side by side in a float array of `shape`; non-finite entries become nan."""
+    out = np.empty(shape)
+    for i, component in enumerate(components):
+        out[..., i] = component  # broadcasts constants such as ∂(2x - y)/∂y = -1
+    out[~np.isfinite(out)] = np.nan
+    return out
 
 
 def check_domain(domain) -> Domain:
@@ -129,22 +132,26 @@ class Surface:
         """J(x, y) in LaTeX, with parameters as symbols."""
         return sympy.latex(self.expression)
 
+    def __getstate__(self):  # compiled functions are rebuilt after unpickling, not pickled
+        return {k: v for k, v in self.__dict__.items() if k != "_functions"}
+
+    @cached_property
     def _functions(self):
         return _compile(self.expression, tuple(p.symbol for p in self.parameters))
 
     def __call__(self, p) -> np.ndarray:
         x, y = _coordinates(p)
-        value, _ = self._functions()
+        value, _ = self._functions
         with np.errstate(all="ignore"):
-            return _finite(value(x, y, *self.parameter_values), x.shape)
+            return _filled((*x.shape, 1), value(x, y, *self.parameter_values))[..., 0]
 
     def grad(self, p) -> np.ndarray:
         x, y = _coordinates(p)
-        _, value_and_grad = self._functions()
+        _, value_and_grad = self._functions
         with np.errstate(all="ignore"):
             value, dx, dy = value_and_grad(x, y, *self.parameter_values)
-            g = np.stack([_finite(dx, x.shape), _finite(dy, x.shape)], axis=-1)
-            g[np.isnan(_finite(value, x.shape))] = np.nan
+        g = _filled((*x.shape, 2), dx, dy)
+        g[~np.isfinite(value) & np.ones(x.shape, bool)] = np.nan  # no slope where J is undefined
         for kx, ky in self.kinks:
             g[(x == kx) & (y == ky)] = 0.0
         return g

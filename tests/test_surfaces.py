@@ -2,6 +2,7 @@
 
 import dataclasses
 import itertools
+import pickle
 
 import numpy as np
 import pytest
@@ -289,3 +290,14 @@ def test_traps_behave_as_described():
 
 def test_latex_is_available_for_display():
     assert "\\frac" in SURFACES["ravine"].latex and "\\kappa" in SURFACES["ravine"].latex
+
+
+@pytest.mark.parametrize(
+    "surface", [SURFACES["rosenbrock"].with_params(a=0.5), surfaces.parse("x^2*y")]
+)
+def test_surfaces_survive_pickling_after_use(surface):
+    p = random_points(surface, 10)
+    surface.grad(p)  # compiles and caches the NumPy functions on the instance
+    copy = pickle.loads(pickle.dumps(surface))
+    assert copy == surface
+    np.testing.assert_array_equal(copy.grad(p), surface.grad(p))
