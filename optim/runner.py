@@ -99,7 +99,9 @@ def _stepper(opt, x0):
 
     def step(g, x):
         nonlocal state
-        updates, state = opt.update(g, state, x)
+        # A copy: the state may keep g (momentum's first step), and g may be a view of x,
+        # which lives in a buffer of ours that is overwritten later.
+        updates, state = opt.update(np.array(g, dtype=float), state, x)
         return updates
 
     return step
@@ -111,27 +113,29 @@ def _trajectory(opt, grad_fn, x, steps, bound, path=None, grads=None) -> np.ndar
     diverged_at = np.full(len(x), -1)
     step = _stepper(opt, x)
     # Positions go straight into the path, or alternate between two buffers of ours.
-    buffers = [x, np.empty_like(x)]
     if path is not None:
         path[0] = x
         buffers = list(path)
-    current, fresh_count = buffers[0], 0
+    else:
+        buffers = [x, np.empty_like(x)]
+    flats = [b.reshape(-1) for b in buffers]  # views, for the bound check
+    current, left_count = x, 0
     for k in range(1, steps + 1):
         g = grad_fn(current)
         if k == 1 and np.shape(g) != x.shape:
             raise ValueError(f"grad_fn must return shape {x.shape}, got {np.shape(g)}")
         if grads is not None:
             grads[k - 1] = g
-        new = buffers[k if path is not None else k % 2]
+        slot = k if path is not None else k % 2
+        new, flat = buffers[slot], flats[slot]
         np.add(current, step(g, current), out=new)
         # One dot product while every point is fine: it is ≤ bound² only if every |x| ≤ bound,
         # and NaN or inf fail it. Otherwise find the points that just left and freeze them.
-        flat = new.reshape(-1)
-        if fresh_count or not np.dot(flat, flat) <= bound * bound:
+        if left_count or not np.dot(flat, flat) <= bound * bound:
             alive = diverged_at < 0
             left = alive & ~(np.abs(new).max(axis=-1) <= bound)
             diverged_at[left] = k
-            fresh_count += int(left.sum())
+            left_count += int(left.sum())
             frozen = ~alive | left
             new[frozen] = current[frozen]
         current = new

@@ -5,6 +5,7 @@ step, θ the params. Every state is a small immutable NamedTuple declared right 
 transformation that owns it; ``update`` returns a new one and never mutates its input.
 """
 
+import itertools
 from typing import NamedTuple
 
 import numpy as np
@@ -76,7 +77,7 @@ def scale_by_lr(lr):
         return -value_at(lr, state.step) * g, ScaleByLrState(state.step + 1)
 
     def kernel(params):
-        steps = iter(range(2**62))
+        steps = itertools.count()
 
         def apply(g, params):
             g *= -value_at(lr, next(steps))
@@ -146,7 +147,7 @@ def trace(beta, *, dampening=0.0, nesterov=False, init="gradient", bias_correcti
 
     def kernel(params):
         v, tmp = np.zeros_like(params, dtype=float), np.empty_like(params, dtype=float)
-        steps = iter(range(1, 2**62))
+        steps = itertools.count(1)
 
         def apply(g, params):
             t = next(steps)
@@ -288,7 +289,7 @@ def scale_by_adam(betas=(0.9, 0.999), eps=1e-8, amsgrad=False):
 
     def kernel(params):
         m, v, v_max, tmp = (np.zeros_like(params, dtype=float) for _ in range(4))
-        steps = iter(range(1, 2**62))
+        steps = itertools.count(1)
 
         def apply(g, params):
             t = next(steps)

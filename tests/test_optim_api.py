@@ -352,6 +352,16 @@ def test_run_does_not_touch_the_callers_arrays():
     np.testing.assert_array_equal(shared, 1.0)
 
 
+@pytest.mark.parametrize("record", [True, False])
+def test_a_gradient_that_is_a_view_of_its_input_is_safe(record):
+    """∇½|θ|² = θ: a grad_fn may hand back its input; momentum's state keeps the first g."""
+    opt = optim.chain(optim.clip_by_norm(100.0), optim.sgd(lr=0.1, momentum=0.9))
+    assert opt.update.kernel is None  # the pure path
+    result = optim.run(opt, lambda p: p, STARTS, 15, record=record)
+    expected = pure_loop(opt, lambda p: p.copy(), STARTS, 15)
+    np.testing.assert_array_equal(result.final, expected[-1])
+
+
 def test_update_is_pure():
     opt = optim.adam(lr=0.1, amsgrad=True)
     state = opt.init(STARTS)
