@@ -34,10 +34,10 @@ def transformation(init, update, *hypers, rowwise=True, kernel=None) -> Gradient
     treats each row of params on its own and every hyperparameter is shared by all points (a
     float, a bool, or a schedule of ours built from floats).
 
-    ``update.kernel``: the same rule in place, ``kernel(params) -> apply`` where
-    ``apply(g, params)`` overwrites g with the update and returns it, keeping its state in
-    buffers it allocated once. Stateful, so only ``run`` uses it; the tests check that it
-    agrees with ``update`` exactly.
+    ``update.kernel``: the same rule for ``run``'s inner loop, ``kernel(params) -> apply``
+    where ``apply(g, params)`` returns the update, overwriting g where it can and keeping its
+    state in buffers it allocated once. Stateful, so only ``run`` uses it; the tests check
+    that it agrees with ``update`` exactly.
     """
     update.rowwise = rowwise and all(is_shared(h) for h in hypers)
     update.kernel = kernel
@@ -52,11 +52,13 @@ def is_shared(hyper) -> bool:
 
 
 def stateless(fn: Callable[[np.ndarray, np.ndarray | None], np.ndarray], *hypers, kernel=None):
-    """A transformation without state from ``fn(updates, params) -> updates``."""
+    """A transformation without state from ``fn(updates, params) -> updates`` (which is its
+    own kernel unless an in-place one is given)."""
 
     def update(updates, state, params=None):
         return fn(updates, params), state
 
+    kernel = kernel or (lambda params: fn)
     return transformation(lambda params: EmptyState(), update, *hypers, kernel=kernel)
 
 

@@ -93,18 +93,25 @@ class AddNoiseState(NamedTuple):
 
 
 def add_noise(sigma, seed: int = 0):
-    """``g + σ(t)·ξ`` with ξ standard normal, drawn from ``(seed, step)`` so that a run is
-    reproducible and ``update`` stays pure. Put it first in a chain to mimic stochastic
-    gradients."""
+    """``g + σ(t)·ξ_t`` with ξ_t standard normal, drawn from a Philox stream keyed by ``seed``
+    with its own counter block per step, so runs are reproducible and ``update`` stays pure.
+    Put it first in a chain to mimic stochastic gradients."""
     sigma = check(sigma, "sigma", allow_schedule=True)
     seed = int(check(seed, "seed"))
 
+    def noisy(g, step):
+        stream = np.random.Generator(np.random.Philox(key=seed, counter=[0, step, 0, 0]))
+        return g + value_at(sigma, step) * stream.standard_normal(np.shape(g))
+
     def update(g, state, params=None):
-        noise = np.random.default_rng((seed, state.step)).standard_normal(np.shape(g))
-        return g + value_at(sigma, state.step) * noise, AddNoiseState(state.step + 1)
+        return noisy(g, state.step), AddNoiseState(state.step + 1)
+
+    def kernel(params):
+        steps = itertools.count()
+        return lambda g, params: noisy(g, next(steps))
 
     # Splitting points into blocks would restart the noise stream in each block.
-    return transformation(lambda params: AddNoiseState(0), update, rowwise=False)
+    return transformation(lambda params: AddNoiseState(0), update, rowwise=False, kernel=kernel)
 
 
 # ---------------------------------------------------------------- momentum

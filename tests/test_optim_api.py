@@ -316,6 +316,18 @@ KERNEL_CASES = [
     ("nadam", {"lr": 0.1}, False),
     ("lion", {"lr": 0.05, "weight_decay": 0.1}, False),
 ]
+NOISY_CLIPPED = [
+    optim.chain(optim.add_noise(0.2, seed=3), optim.clip_by_value(0.5), optim.adam(lr=0.1)),
+    optim.chain(optim.clip_by_norm(0.3), optim.momentum(lr=0.1, beta=0.9)),
+    optim.chain(optim.add_noise(optim.exponential_schedule(0.3, 0.9), seed=1), optim.gd(0.1)),
+]
+
+
+@pytest.mark.parametrize("opt", NOISY_CLIPPED, ids=["noise-clip-adam", "clip-momentum", "noise"])
+def test_noise_and_clipping_keep_the_fast_path_exact(opt):
+    assert opt.update.kernel is not None
+    expected = pure_loop(opt, quadratic_grad, STARTS, 30)
+    np.testing.assert_array_equal(optim.run(opt, quadratic_grad, STARTS, 30).path, expected)
 
 
 @pytest.mark.parametrize(("name", "kwargs", "has_kernel"), KERNEL_CASES)
@@ -353,10 +365,16 @@ def test_run_does_not_touch_the_callers_arrays():
 
 
 @pytest.mark.parametrize("record", [True, False])
-def test_a_gradient_that_is_a_view_of_its_input_is_safe(record):
+@pytest.mark.parametrize(
+    "opt",
+    [
+        optim.chain(optim.clip_by_norm(100.0), optim.sgd(lr=0.1, momentum=0.9)),  # fast path
+        optim.chain(optim.trace(0.9), optim.nadam(lr=0.1)),  # pure path
+    ],
+    ids=["kernel", "pure"],
+)
+def test_a_gradient_that_is_a_view_of_its_input_is_safe(opt, record):
     """∇½|θ|² = θ: a grad_fn may hand back its input; momentum's state keeps the first g."""
-    opt = optim.chain(optim.clip_by_norm(100.0), optim.sgd(lr=0.1, momentum=0.9))
-    assert opt.update.kernel is None  # the pure path
     result = optim.run(opt, lambda p: p, STARTS, 15, record=record)
     expected = pure_loop(opt, lambda p: p.copy(), STARTS, 15)
     np.testing.assert_array_equal(result.final, expected[-1])
