@@ -1,0 +1,107 @@
+"""The lesson pages in real headless Chromium: each loads without an exception box or console
+error, every animated chart keeps its surface while playing, and the EWA page answers uploads."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+
+SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "browser"
+HARMLESS = ("favicon", "net::ERR_", "Failed to load resource", "webfonts", "WebSocket")
+# url path -> (animated charts, their plot panels) the page shows by default
+LESSONS = {
+    "learning_rate": (1, 2),  # side by side: two panels, one Play button
+    "traps": (4, 4),
+    "minibatch": (1, 1),
+    "momentum_rmsprop_adam": (2, 2),
+    "article_figures": (1, 2),
+    "ewa": (0, 0),
+}
+
+
+def wait_for_charts(page, animated: int, charts: int = 1) -> None:
+    """Until the page shows `charts` plots, `animated` of them with frames and a background."""
+    page.wait_for_function(
+        """([animated, charts]) => {
+             const plots = [...document.querySelectorAll('.js-plotly-plot')];
+             const moving = plots.filter(gd => gd._transitionData
+                 && gd._transitionData._frames.length > 0 && gd.querySelector('image'));
+             return plots.length >= charts && moving.length >= animated; }""",
+        arg=[animated, charts],
+        timeout=120_000,
+    )
+    page.wait_for_timeout(800)
+
+
+def plot_areas(page, name: str) -> list[np.ndarray]:
+    """RGB screenshots of every plotting area (panel) of the animated charts on the page."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    areas = []
+    charts = page.locator(".js-plotly-plot:has(g.updatemenu-button) .nsewdrag")
+    for k in range(charts.count()):
+        area = charts.nth(k)
+        area.scroll_into_view_if_needed()
+        path = SHOTS / f"{name}-{k}.png"
+        page.screenshot(path=str(path), clip=area.bounding_box())
+        areas.append(np.asarray(Image.open(path).convert("RGB"), dtype=float))
+    return areas
+
+
+def assert_clean(page) -> None:
+    assert page.locator("[data-testid=stException]").count() == 0
+    errors = [e for e in page.console_errors if not any(h in e for h in HARMLESS)]
+    assert errors == []
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_lesson_plays_without_blank_charts(live_app, page, lesson):
+    page.goto(f"{live_app}/{lesson}")
+    animated, panels = LESSONS[lesson]
+    wait_for_charts(page, animated, charts=max(1, animated))
+    before = plot_areas(page, f"{lesson}-before")
+    buttons = page.locator(".js-plotly-plot g.updatemenu-button:first-of-type")
+    for k in range(buttons.count()):
+        buttons.nth(k).scroll_into_view_if_needed()
+        buttons.nth(k).click()
+    page.wait_for_timeout(1200)
+    during = plot_areas(page, f"{lesson}-during")
+    page.screenshot(path=str(SHOTS / f"{lesson}-page.png"), full_page=True)
+    assert len(during) == panels
+    for still, playing in zip(before, during, strict=True):
+        # a blank (white) area has almost no variance; the shaded surface has plenty, and
+        # its average colour stays what it was before Play (the background survived)
+        assert playing.std() > 15
+        assert np.abs(playing.mean(axis=(0, 1)) - still.mean(axis=(0, 1))).max() < 25
+    backgrounds = page.evaluate(
+        "() => [...document.querySelectorAll('.js-plotly-plot')]"
+        ".filter(gd => gd._transitionData && gd._transitionData._frames.length)"
+        ".map(gd => gd.querySelectorAll('image').length)"
+    )
+    assert len(backgrounds) == animated and all(n >= 1 for n in backgrounds)
+    assert page.locator(".js-plotly-plot").count() >= 1
+    assert_clean(page)
+
+
+def test_ewa_upload_explains_a_bad_file_and_draws_a_good_one(live_app, page, tmp_path):
+    page.goto(f"{live_app}/ewa")
+    wait_for_charts(page, 0, charts=2)
+    page.get_by_text("My own CSV file").click()
+    uploader = page.locator("[data-testid=stFileUploader] input[type=file]")
+    uploader.wait_for(state="attached", timeout=30_000)
+
+    bad = tmp_path / "names.csv"
+    bad.write_text("name,city\nann,paris\nbob,rome\n")
+    uploader.set_input_files(str(bad))
+    page.get_by_text("no column of numbers").wait_for(timeout=30_000)
+
+    good = tmp_path / "prices.csv"
+    good.write_text(
+        "day,price\n" + "".join(f"2024-01-{d:02d},{10 + d % 4}\n" for d in range(1, 29))
+    )
+    uploader.set_input_files(str(good))
+    page.get_by_text("price: exponentially weighted averages").wait_for(timeout=30_000)
+    assert page.get_by_text("no column of numbers").count() == 0
+    assert_clean(page)
