@@ -5,7 +5,9 @@ import streamlit as st
 st.set_page_config(page_title="Optimizer Playground", page_icon="🏁", layout="wide")
 
 pages = [
-    st.Page("pages/playground.py", title="Playground", icon=":material/sports_score:", default=True),
+    st.Page(
+        "pages/playground.py", title="Playground", icon=":material/sports_score:", default=True
+    ),
     # the article's lessons
     st.Page("pages/learning_rate.py", title="Learning rate", icon="📏"),
     st.Page("pages/traps.py", title="Traps", icon="🕳️"),

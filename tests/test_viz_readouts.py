@@ -70,13 +70,14 @@ def test_run_table_against_hand_computed_numbers():
     runs = [line_run("to global", [1.0, 1.0]), line_run("to local", [-1.0, -1.0]), blow_up_run()]
     table = run_table(runs, Bowl(), tolerance=1e-2)
     assert list(table["run"]) == ["to global", "to local", "blow-up"]
-    for row, run in zip(table.itertuples(index=False), runs, strict=True):
+    for row, run in zip(table.itertuples(index=False), runs[:2], strict=False):
         final = run.path[-1]
         expected_distance = min(
             math.hypot(final[0] - 1, final[1] - 1), math.hypot(final[0] + 1, final[1] + 1)
         )
         assert row[2] == pytest.approx(expected_distance)
         assert row[1] == pytest.approx(run.values[-1])
+    assert pd.isna(table.iloc[2, 1]) and pd.isna(table.iloc[2, 2])  # diverged: no result
     steps_column = table.columns[3]
     # plain loop: first k with J_k − 0.5 ≤ 0.01 on the line towards (1, 1)
     first = next(k for k, v in enumerate(runs[0].values) if v - 0.5 <= 1e-2)
@@ -116,7 +117,7 @@ def test_3d_view_lifts_paths_onto_the_surface_and_hides_the_diverged_tail():
     fig = surface_3d_figure(Bowl(), [line_run("a", [1.0, 1.0]), blow_up_run()])
     go.Figure(fig)
     surface, first, second = fig["data"]
-    assert surface["type"] == "surface" and surface["z"]["shape"] == [70, 70]
+    assert surface["type"] == "surface" and np.shape(surface["z"]) == (70, 70)
     z = decode(first["z"])
     assert np.all(np.diff(z) <= 1e-9)  # J falls along the line to the minimum, and so does z
     assert len(decode(second["x"])) == 4  # up to the last good step

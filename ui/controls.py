@@ -146,6 +146,7 @@ def optimizer_controls(url: UrlState, prefix: str, *, default: str, color: str, 
     )
     spec = optim.OPTIMIZERS[name]
     box.caption(spec.description)
+    box.latex(spec.latex)
     values = tuple(
         (
             h.name,

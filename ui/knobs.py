@@ -53,8 +53,8 @@ def nearest(options: tuple[float, ...], value: float) -> float:
 
 
 def linear_step(low: float, high: float) -> float:
-    """About 10⁴ positions across the range, on a power of ten."""
-    return 10.0 ** (round(math.log10(high - low)) - 4)
+    """100 to 1000 positions across the range, on a power of ten (0.001 for β in [0, 1))."""
+    return 10.0 ** (math.floor(math.log10(high - low)) - 2)
 
 
 def format_value(value) -> str:

@@ -12,8 +12,10 @@ the same small specs as the runs themselves. A click on the chart sets the start
 
 from __future__ import annotations
 
+import math
 from functools import partial
 
+import pandas as pd
 import streamlit as st
 
 from ui.controls import set_start_from_click
@@ -65,6 +67,18 @@ def loss_chart(surface_spec, runs, settings) -> dict:
 @st.cache_data(max_entries=8, show_spinner=False)
 def surface_3d(surface_spec, runs, settings) -> dict:
     return surface_3d_figure(get_surface(surface_spec), trajectories(surface_spec, runs, settings))
+
+
+def readable(table: pd.DataFrame) -> pd.DataFrame:
+    """Numbers as short text, and "—" where there is nothing to say (no minimum known,
+    tolerance never reached, run diverged)."""
+
+    def cell(value) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "—"
+        return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+    return table.astype(object).map(cell)
 
 
 def _view_options(url: UrlState):
@@ -138,7 +152,11 @@ def race_section(url: UrlState, surface_spec: SurfaceSpec, runs: list[RunSpec], 
 
     st.subheader("Loss", divider="gray")
     show(loss_chart(surface_spec, runs, settings), key="loss")
-    tolerance = knob_widget(url, Knob("tolerance for J − J*", 1e-3, 1e-8, 1.0, "log"), key="tol")
+    tolerance_column, _ = st.columns([1, 2])
+    tolerance = knob_widget(
+        url, Knob("tolerance for J − J*", 1e-3, 1e-8, 1.0, "log"), key="tol",
+        container=tolerance_column,
+    )  # fmt: skip
     for run in runs_drawn:
         if run.diverged_at > 0:
             st.badge(
@@ -147,14 +165,6 @@ def race_section(url: UrlState, surface_spec: SurfaceSpec, runs: list[RunSpec], 
                 icon=":material/warning:",
             )
     table = run_table(runs_drawn, get_surface(surface_spec), tolerance)
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "final loss": st.column_config.NumberColumn(format="%.4g"),
-            "distance to nearest minimum": st.column_config.NumberColumn(format="%.4g"),
-        },
-    )
+    st.dataframe(readable(table), hide_index=True, width="stretch")
     _downloads(figure, tidy_trajectories(runs_drawn))
     url.finish()

@@ -8,7 +8,8 @@ Use::
 
 Steps to tolerance is the first step k with J(θ_k) − J* ≤ tolerance, J* the lowest known
 minimum value; distance is Euclidean to the nearest known minimum. Both are empty when the
-surface lists no minima (a typed expression, for instance).
+surface lists no minima (a typed expression, for instance); a diverged run has no final loss
+or distance (its frozen point is not a result), only its "diverged at step k" status.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def run_table(runs: list[Trajectory], surface, tolerance: float) -> pd.DataFrame
     rows = []
     for run in runs:
         final = run.path[-1]
+        diverged = run.diverged_at > 0
         reached = None
         if target is not None:
             end = run.diverged_at if run.diverged_at > 0 else len(run.values)
@@ -47,10 +49,11 @@ def run_table(runs: list[Trajectory], surface, tolerance: float) -> pd.DataFrame
         rows.append(
             {
                 "run": run.label,
-                "final loss": float(run.values[-1]),
+                # a diverged run's frozen point says nothing useful: leave these empty
+                "final loss": None if diverged else float(run.values[-1]),
                 "distance to nearest minimum": (
                     float(np.min(np.linalg.norm(centres - final, axis=1)))
-                    if centres is not None
+                    if centres is not None and not diverged
                     else None
                 ),
                 f"steps to J − J* ≤ {tolerance:g}": reached,

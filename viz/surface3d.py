@@ -6,15 +6,15 @@ Use::
 
 Heights are J itself, or log₁₀(J − min + δ) when the surface spans decades (the same
 shading rule as the 2-D background), clipped at the 99th percentile so one wall does not
-flatten the valley. Paths are lifted by 1 % of the height range so they stay visible.
+flatten the valley. Paths are lifted by 2 % of the height range so they stay visible.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from viz.background import sample_surface
-from viz.encode import typed
+from viz.background import COLOR_RAMP, sample_surface
+from viz.encode import rounded, typed
 from viz.trajectory import Trajectory
 
 
@@ -34,15 +34,15 @@ def surface_3d_figure(surface, runs: list[Trajectory], *, resolution: int = 70) 
     floor = float(finite.min()) if finite.size else 0.0
     top = float(np.quantile(finite, 0.99)) if finite.size else 1.0
     z = height_map(grid.values, floor, top, grid.log)
-    lift = 0.01 * float(np.nanmax(z) - np.nanmin(z) or 1.0)
+    lift = 0.02 * float(np.nanmax(z) - np.nanmin(z) or 1.0)
     (x0, x1), (y0, y1) = surface.domain
     data = [
         {
             "type": "surface",
             "x": typed(grid.xs),
             "y": typed(grid.ys),
-            "z": typed(z.ravel()) | {"shape": list(z.shape)},
-            "colorscale": "Blues_r",
+            "z": [rounded(row, 5) for row in z],  # nested lists: surface traces need 2-D z
+            "colorscale": [[stop, color] for stop, color in COLOR_RAMP],  # as the 2-D picture
             "showscale": False,
             "opacity": 0.92,
             "hoverinfo": "skip",

@@ -1,0 +1,117 @@
+"""The Playground in real headless Chromium, used the way a new visitor would.
+
+Load the app, press Play, and check that the chart keeps its background while it animates
+(plotly.js drops contour/heatmap layers in ``redraw: false`` frames; ours is an image plus
+line traces), that the runners move, that clicking the chart moves the start point, and
+that nothing raises or logs errors.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+
+SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "browser"
+# Messages browsers print for reasons outside the app (no network in CI, font fallbacks).
+HARMLESS = ("favicon", "net::ERR_", "Failed to load resource", "webfonts", "WebSocket")
+
+
+def plot_pixels(page, name: str) -> np.ndarray:
+    """Screenshot of the animated chart's plotting area (axes interior) as an RGB array."""
+    box = page.evaluate(
+        """() => { const r = document.querySelector('.js-plotly-plot .nsewdrag')
+                      .getBoundingClientRect();
+                   return {x: r.x, y: r.y, width: r.width, height: r.height}; }"""
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), clip=box)
+    return np.asarray(Image.open(path).convert("RGB"), dtype=float)
+
+
+def current_points(page) -> list:
+    """Where plotly currently draws each run's marker (the animated traces)."""
+    return page.evaluate(
+        """() => { const gd = document.querySelector('.js-plotly-plot');
+                   return gd._transitionData._frames[0].traces.filter((t, i) => i % 2 === 1)
+                            .map(i => [gd.data[i].x[0], gd.data[i].y[0]]); }"""
+    )
+
+
+def open_playground(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_function(
+        "() => { const gd = document.querySelector('.js-plotly-plot');"
+        " return gd && gd._transitionData && gd._transitionData._frames.length > 0"
+        " && gd.querySelector('image') !== null }",
+        timeout=90_000,
+    )
+    page.wait_for_timeout(500)
+
+
+def test_play_keeps_the_background_and_moves_the_runners(live_app, page):
+    open_playground(page, live_app)
+    before = plot_pixels(page, "before-play")
+    page.screenshot(path=str(SHOTS / "page-before-play.png"), full_page=True)
+    start = current_points(page)
+
+    page.locator(".js-plotly-plot g.updatemenu-button").first.click()
+    page.wait_for_timeout(1500)
+    during = plot_pixels(page, "during-play")
+    page.screenshot(path=str(SHOTS / "page-during-play.png"))
+    moved = current_points(page)
+
+    # A blank (white) plot area has almost no variance; the surface image has plenty.
+    assert during.std() > 20 and before.std() > 20
+    assert during.mean() < 200  # the dark-blue surface is still there, not a white sheet
+    assert np.abs(during.mean(axis=(0, 1)) - before.mean(axis=(0, 1))).max() < 20
+    assert moved != start  # the runners left the start point
+    assert page.locator("[data-testid=stException]").count() == 0
+    errors = [e for e in page.console_errors if not any(h in e for h in HARMLESS)]
+    assert errors == []
+
+
+def test_clicking_the_chart_sets_the_start_point(live_app, page):
+    open_playground(page, live_app)
+    target = page.evaluate(
+        """() => { const gd = document.querySelector('.js-plotly-plot');
+                   const L = gd._fullLayout, grid = gd.data.find(t => t.name === 'start grid');
+                   const k = 5 * 21 + 16;  // a grid point away from the default start
+                   const x = grid.x[k], y = grid.y[k];
+                   const box = gd.getBoundingClientRect();
+                   return {x, y, px: box.x + L.xaxis._offset + L.xaxis.l2p(x),
+                           py: box.y + L.yaxis._offset + L.yaxis.l2p(y)}; }"""
+    )
+    page.mouse.click(target["px"], target["py"])
+    page.wait_for_function(
+        f"""() => {{ const gd = document.querySelector('.js-plotly-plot');
+                    if (!gd || !gd._transitionData || !gd._transitionData._frames.length)
+                        return false;
+                    const i = gd._transitionData._frames[0].traces[1];
+                    return Math.abs(gd.data[i].x[0] - {target["x"]}) < 1e-6; }}""",
+        timeout=60_000,
+    )
+    inputs = page.locator("[data-testid=stSidebar] [data-testid=stNumberInput] input")
+    assert float(inputs.nth(0).input_value()) == pytest.approx(target["x"], abs=1e-3)
+    assert float(inputs.nth(1).input_value()) == pytest.approx(target["y"], abs=1e-3)
+    assert f"x0={target['x']:g}" in page.url
+    assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_a_shared_link_restores_the_view(live_app, page):
+    open_playground(page, f"{live_app}/?surface=himmelblau&runs=2&r1.opt=adam&view=side")
+    panels = page.evaluate(
+        "() => document.querySelector('.js-plotly-plot')._fullLayout._subplots.cartesian"
+    )
+    assert panels == ["xy", "x2y2"]
+    minima, x_range = page.evaluate(
+        """() => { const gd = document.querySelector('.js-plotly-plot');
+                   return [gd.data.find(t => t.name === 'minima').x.length,
+                           gd._fullLayout.xaxis.range]; }"""
+    )
+    assert (minima, x_range) == (4, [-5, 5])  # Himmelblau's four minima and domain
+    assert page.locator("[data-testid=stAlert]").count() == 0
+    page.screenshot(path=str(SHOTS / "page-side-by-side.png"), full_page=True)
