@@ -239,7 +239,17 @@ def scale_by_adagrad(initial_accumulator_value=0.0, eps=1e-10):
     def init(params):
         return ScaleByAdagradState(0, np.zeros_like(params, dtype=float) + initial)
 
-    return transformation(init, update, initial, eps)
+    def kernel(params):
+        total, tmp = init(params).sum_sq, np.empty_like(params, dtype=float)
+
+        def apply(g, params):
+            np.add(total, np.multiply(g, g, out=tmp), out=total)
+            g /= np.add(np.sqrt(total, out=tmp), eps, out=tmp)
+            return g
+
+        return apply
+
+    return transformation(init, update, initial, eps, kernel=kernel)
 
 
 class ScaleByAdadeltaState(NamedTuple):
@@ -264,7 +274,20 @@ def scale_by_adadelta(rho=0.9, eps=1e-6):
         zeros = np.zeros_like(params, dtype=float)
         return ScaleByAdadeltaState(0, zeros, zeros)
 
-    return transformation(init, update, rho, eps)
+    def kernel(params):
+        v, u, tmp, root = (np.zeros_like(params, dtype=float) for _ in range(4))
+
+        def apply(g, params):
+            _accumulate(v, rho, 1.0 - rho, np.multiply(g, g, out=tmp), tmp)
+            np.sqrt(np.add(u, eps, out=tmp), out=tmp)
+            np.divide(tmp, np.sqrt(np.add(v, eps, out=root), out=root), out=tmp)
+            g *= tmp  # now Δ_t
+            _accumulate(u, rho, 1.0 - rho, np.multiply(g, g, out=tmp), tmp)
+            return g
+
+        return apply
+
+    return transformation(init, update, rho, eps, kernel=kernel)
 
 
 class ScaleByAdamState(NamedTuple):
@@ -338,7 +361,20 @@ def scale_by_adamax(betas=(0.9, 0.999), eps=1e-8):
         zeros = np.zeros_like(params, dtype=float)
         return ScaleByAdamaxState(0, zeros, zeros)
 
-    return transformation(init, update, beta1, beta2, eps)
+    def kernel(params):
+        m, u, tmp = (np.zeros_like(params, dtype=float) for _ in range(3))
+        steps = itertools.count(1)
+
+        def apply(g, params):
+            t = next(steps)
+            _accumulate(m, beta1, 1.0 - beta1, g, tmp)
+            np.multiply(u, beta2, out=u)
+            np.maximum(u, np.add(np.abs(g, out=tmp), eps, out=tmp), out=u)
+            return np.divide(m, np.multiply(1.0 - beta1**t, u, out=tmp), out=g)
+
+        return apply
+
+    return transformation(init, update, beta1, beta2, eps, kernel=kernel)
 
 
 class ScaleByNadamState(NamedTuple):
@@ -356,24 +392,45 @@ def scale_by_nadam(betas=(0.9, 0.999), eps=1e-8, momentum_decay=4e-3):
     eps = check(eps, "eps")
     psi = check(momentum_decay, "momentum_decay")
 
-    def update(g, state, params=None):
-        t = state.step + 1
+    def coefficients(t, previous_product):
+        """μ_t-product and the weights of m_t and g_t at step t."""
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
-        product = state.mu_product * mu
+        product = previous_product * mu
+        return product, mu_next / (1.0 - product * mu_next), (1.0 - mu) / (1.0 - product)
+
+    def update(g, state, params=None):
+        t = state.step + 1
+        product, m_weight, g_weight = coefficients(t, state.mu_product)
         m = beta1 * state.exp_avg + (1.0 - beta1) * g
         v = beta2 * state.exp_avg_sq + (1.0 - beta2) * (g * g)
         denom = np.sqrt(v / (1.0 - beta2**t)) + eps
-        out = (mu_next / (1.0 - product * mu_next)) * m / denom + (
-            (1.0 - mu) / (1.0 - product)
-        ) * g / denom
+        out = m_weight * m / denom + g_weight * g / denom
         return out, ScaleByNadamState(t, product, m, v)
 
     def init(params):
         zeros = np.zeros_like(params, dtype=float)
         return ScaleByNadamState(0, 1.0, zeros, zeros)
 
-    return transformation(init, update, beta1, beta2, eps, psi)
+    def kernel(params):
+        m, v, denom, tmp = (np.zeros_like(params, dtype=float) for _ in range(4))
+        steps, product = itertools.count(1), 1.0
+
+        def apply(g, params):
+            nonlocal product
+            t = next(steps)
+            product, m_weight, g_weight = coefficients(t, product)
+            _accumulate(m, beta1, 1.0 - beta1, g, tmp)
+            _accumulate(v, beta2, 1.0 - beta2, np.multiply(g, g, out=tmp), tmp)
+            np.add(np.sqrt(np.divide(v, 1.0 - beta2**t, out=denom), out=denom), eps, out=denom)
+            np.divide(np.multiply(m_weight, m, out=tmp), denom, out=tmp)
+            np.divide(np.multiply(g_weight, g, out=g), denom, out=g)
+            g += tmp
+            return g
+
+        return apply
+
+    return transformation(init, update, beta1, beta2, eps, psi, kernel=kernel)
 
 
 class ScaleByRadamState(NamedTuple):
@@ -390,11 +447,8 @@ def scale_by_radam(betas=(0.9, 0.999), eps=1e-8):
     beta1, beta2 = check_betas(betas)
     eps = check(eps, "eps")
 
-    def update(g, state, params=None):
-        t = state.step + 1
-        m = beta1 * state.exp_avg + (1.0 - beta1) * g
-        v = beta2 * state.exp_avg_sq + (1.0 - beta2) * (g * g)
-        m_hat = m / (1.0 - beta1**t)
+    def rectification(t):
+        """Where ρ_t > 5, and the factor r_t·√(1−β₂ᵗ) of the adaptive step there."""
         correction2 = 1.0 - beta2**t
         rho_inf = 2.0 / (1.0 - beta2) - 1.0
         rho = rho_inf - 2.0 * t * beta2**t / correction2
@@ -402,7 +456,15 @@ def scale_by_radam(betas=(0.9, 0.999), eps=1e-8):
         # Where not rectified ρ ≤ ρ_∞ ≤ 5; substitute 6 there so r_t stays defined.
         rho, rho_inf = np.where(rectified, rho, 6.0), np.where(rectified, rho_inf, 6.0)
         r = np.sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
-        adaptive = m_hat * (r * np.sqrt(correction2)) / (np.sqrt(v) + eps)
+        return rectified, r * np.sqrt(correction2)
+
+    def update(g, state, params=None):
+        t = state.step + 1
+        m = beta1 * state.exp_avg + (1.0 - beta1) * g
+        v = beta2 * state.exp_avg_sq + (1.0 - beta2) * (g * g)
+        m_hat = m / (1.0 - beta1**t)
+        rectified, factor = rectification(t)
+        adaptive = m_hat * factor / (np.sqrt(v) + eps)
         out = adaptive if np.all(rectified) else np.where(rectified, adaptive, m_hat)
         return out, ScaleByRadamState(t, m, v)
 
@@ -410,7 +472,25 @@ def scale_by_radam(betas=(0.9, 0.999), eps=1e-8):
         zeros = np.zeros_like(params, dtype=float)
         return ScaleByRadamState(0, zeros, zeros)
 
-    return transformation(init, update, beta1, beta2, eps)
+    def kernel(params):
+        m, v, tmp, adaptive = (np.zeros_like(params, dtype=float) for _ in range(4))
+        steps = itertools.count(1)
+
+        def apply(g, params):
+            t = next(steps)
+            _accumulate(m, beta1, 1.0 - beta1, g, tmp)
+            _accumulate(v, beta2, 1.0 - beta2, np.multiply(g, g, out=tmp), tmp)
+            np.divide(m, 1.0 - beta1**t, out=g)  # m̂
+            rectified, factor = rectification(t)
+            if np.any(rectified):
+                np.multiply(g, factor, out=adaptive)
+                np.divide(adaptive, np.add(np.sqrt(v, out=tmp), eps, out=tmp), out=adaptive)
+                np.copyto(g, adaptive, where=np.broadcast_to(rectified, g.shape))
+            return g
+
+        return apply
+
+    return transformation(init, update, beta1, beta2, eps, kernel=kernel)
 
 
 class ScaleByLionState(NamedTuple):
@@ -427,12 +507,21 @@ def scale_by_lion(betas=(0.9, 0.99)):
         m = beta2 * state.exp_avg + (1.0 - beta2) * g
         return direction, ScaleByLionState(state.step + 1, m)
 
-    return transformation(
-        lambda params: ScaleByLionState(0, np.zeros_like(params, dtype=float)),
-        update,
-        beta1,
-        beta2,
-    )
+    def init(params):
+        return ScaleByLionState(0, np.zeros_like(params, dtype=float))
+
+    def kernel(params):
+        m, c, tmp = (np.zeros_like(params, dtype=float) for _ in range(3))
+
+        def apply(g, params):
+            np.multiply(m, beta1, out=c)
+            np.add(c, np.multiply(1.0 - beta1, g, out=tmp), out=c)
+            _accumulate(m, beta2, 1.0 - beta2, g, tmp)
+            return np.sign(c, out=g)
+
+        return apply
+
+    return transformation(init, update, beta1, beta2, kernel=kernel)
 
 
 __all__ = [

@@ -312,9 +312,15 @@ KERNEL_CASES = [
     ("rmsprop", {"lr": 0.02, "centered": True}, True),
     ("adam", {"lr": 0.1, "amsgrad": True, "weight_decay": 0.05}, True),
     ("adamw", {"lr": 0.1, "betas": (0.5, 0.9)}, True),
-    ("adagrad", {"lr": 0.3, "lr_decay": 0.1}, False),
-    ("nadam", {"lr": 0.1}, False),
-    ("lion", {"lr": 0.05, "weight_decay": 0.1}, False),
+    ("adagrad", {"lr": 0.3, "lr_decay": 0.1, "initial_accumulator_value": 0.2}, True),
+    ("adadelta", {"rho": 0.8, "eps": 1e-3, "weight_decay": 0.1}, True),
+    ("adamax", {"lr": 0.1, "betas": (0.8, 0.95)}, True),
+    ("nadam", {"lr": 0.1, "momentum_decay": 0.01}, True),
+    ("nadam", {"lr": 0.1, "weight_decay": 0.1, "decoupled_weight_decay": True}, True),
+    ("radam", {"lr": 0.1}, True),
+    ("radam", {"lr": 0.1, "betas": (0.9, np.array([[0.6], [0.99]] * 5))}, True),
+    ("lion", {"lr": 0.05, "weight_decay": 0.1}, True),
+    ("chain", (optim.trace(0.9), optim.clip_by_norm(1.0), optim.scale_by_lr(0.1)), True),
 ]
 NOISY_CLIPPED = [
     optim.chain(optim.add_noise(0.2, seed=3), optim.clip_by_value(0.5), optim.adam(lr=0.1)),
@@ -332,7 +338,7 @@ def test_noise_and_clipping_keep_the_fast_path_exact(opt):
 
 @pytest.mark.parametrize(("name", "kwargs", "has_kernel"), KERNEL_CASES)
 def test_run_fast_path_equals_the_pure_update_exactly(name, kwargs, has_kernel, monkeypatch):
-    opt = getattr(optim, name)(**kwargs)
+    opt = optim.chain(*kwargs) if name == "chain" else getattr(optim, name)(**kwargs)
     assert (opt.update.kernel is not None) == has_kernel
     expected = pure_loop(opt, quadratic_grad, STARTS, 30)
     np.testing.assert_array_equal(optim.run(opt, quadratic_grad, STARTS, 30).path, expected)
