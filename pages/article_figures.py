@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.figures import show
 from ui.lessons import (
     PRESETS,
     MiniBatchSetup,
@@ -41,7 +42,7 @@ if chosen in PRESETS:
     show_preset(PRESETS[chosen], key=f"figure_{chosen}")
 elif chosen == "minibatch":
     setup = MiniBatchSetup()
-    st.plotly_chart(minibatch_race(setup), key="figure_minibatch")
+    show(minibatch_race(setup), key="figure_minibatch")
     st.caption(setup.caption())
     playground_button(minibatch_playground_url(setup), key="figure_minibatch_open")
 else:

@@ -3,21 +3,21 @@
 import streamlit as st
 
 import optim
-from lab.regression import MAX_EPOCHS, batch_labels
+from lab.regression import MAX_EPOCHS
+from ui.figures import show
 from ui.knobs import Knob, knob_widget
 from ui.lessons import (
-    MINIBATCH_COLOURS,
     MiniBatchSetup,
     begin_page,
     end_page,
     fragment_done,
     lesson_header,
+    minibatch_charts,
     minibatch_playground_url,
     minibatch_race,
     minibatch_runs,
     playground_button,
 )
-from viz.minibatch import batches_figure, loss_figure
 
 DEFAULTS = MiniBatchSetup()
 KNOBS = {  # field of MiniBatchSetup -> its control
@@ -72,21 +72,20 @@ def minibatch_lesson():
         fragment_done(url)
         return
 
+    batches, losses = minibatch_charts(setup)
     left, right = st.columns([3, 2])
     with left:
-        st.plotly_chart(minibatch_race(setup), key="minibatch_race")
+        show(minibatch_race(setup), key="minibatch_race")
     with right:
         cost = setup.cost()
-        labels = batch_labels(setup.size, setup.batch_size, setup.seed)
-        st.plotly_chart(batches_figure(cost.data, labels, cost.optimum), key="minibatch_data")
+        show(batches, key="minibatch_data")
         for name, run in runs.items():
             note = f", diverged at iteration {run.diverged_at}" if run.diverged_at > 0 else ""
             st.markdown(
                 f"**{name}**: {len(run.path) - 1} updates, final J = {run.loss[-1]:.4g} "
                 f"(minimum {cost.minimum_value:.4g}){note}"
             )
-    colours = dict(zip(runs, ("#555555", MINIBATCH_COLOURS[1]), strict=True))
-    st.plotly_chart(loss_figure(runs, colours, cost.minimum_value), key="minibatch_loss")
+    show(losses, key="minibatch_loss")
     st.caption(setup.caption())
     playground_button(minibatch_playground_url(setup), key="minibatch_open")
     fragment_done(url)

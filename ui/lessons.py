@@ -28,6 +28,7 @@ from lab.regression import (
     TRUE_W,
     MiniBatchRun,
     RegressionCost,
+    batch_labels,
     make_linear_data,
     minibatch_run,
 )
@@ -37,7 +38,7 @@ from ui.figures import show
 from ui.knobs import knob_widget
 from ui.race import race_figure, trajectories
 from ui.url_state import UrlState
-from viz.minibatch import on_common_clock
+from viz.minibatch import batches_figure, loss_figure, on_common_clock
 from viz.minibatch import run_label as minibatch_label
 from viz.trajectory import PALETTE, Trajectory, trajectory_figure
 
@@ -119,8 +120,8 @@ def read_series_csv(raw: bytes) -> SeriesTable:
             numeric[str(name)[:40]] = values.to_numpy(dtype=float)
     if not numeric:
         raise SeriesFileError(
-            "The file has no column of numbers. Expected, for example:\n"
-            "date,price\n2024-01-01,10.5\n2024-01-02,10.9"
+            "The file has no column of numbers. Expected, for example, a header `date,price` "
+            "and rows such as `2024-01-01,10.5`."
         )
     usable = {name: v for name, v in numeric.items() if np.isfinite(v).sum() >= 2}
     if not usable:
@@ -508,6 +509,19 @@ def minibatch_race(setup: MiniBatchSetup, frames: int = 300) -> dict:
     figure["layout"]["xaxis"]["title"] = {"text": "w (slope)"}
     figure["layout"]["yaxis"]["title"] = {"text": "b (intercept)"}
     return figure
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def minibatch_charts(setup: MiniBatchSetup) -> tuple[dict, dict]:
+    """The data coloured by batch, and the loss on three clocks, as figure dicts."""
+    cost = setup.cost()
+    runs = minibatch_runs(setup)
+    labels = batch_labels(setup.size, setup.batch_size, setup.seed)
+    colours = dict(zip(runs, ("#555555", MINIBATCH_COLOURS[1]), strict=True))
+    return (
+        batches_figure(cost.data, labels, cost.optimum).to_dict(),
+        loss_figure(runs, colours, cost.minimum_value).to_dict(),
+    )
 
 
 def minibatch_playground_url(setup: MiniBatchSetup) -> str:

@@ -116,7 +116,7 @@ def batches_figure(data: LinearData, labels: np.ndarray, line: tuple[float, floa
     )
     batches = "1 batch" if count == 1 else f"{count} batches"
     fig.update_layout(
-        title=f"The data set, coloured by batch in the first epoch ({batches})",
+        title=f"Data by batch, epoch 1 ({batches})",
         xaxis_title="x",
         yaxis_title="y",
         height=360,
