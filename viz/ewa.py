@@ -25,6 +25,19 @@ BETA_COLOURS = ("#f4a259", "#e4572e", "#a23b72", "#2e1760")
 RAW_COLOUR = "#9aa5b1"
 
 
+def lesson_layout(fig: go.Figure, title: str, x_title: str, height: int, **extra) -> go.Figure:
+    """The look every lesson line chart shares: title, x title, height, legend underneath."""
+    fig.update_layout(
+        title=title,
+        xaxis_title=x_title,
+        height=height,
+        margin={"l": 60, "r": 20, "t": 50, "b": 40},
+        legend={"orientation": "h", "y": -0.22},
+        **extra,
+    )
+    return fig
+
+
 def window(beta: float) -> float:
     """1/(1 − β): roughly how many recent points the average spans."""
     return 1.0 / (1.0 - beta)
@@ -76,15 +89,8 @@ def ewa_figure(
             line={"color": "#111111", "width": 2, "dash": "dash"},
         )
     corrected = "bias-corrected, " if bias_correction else ""
-    fig.update_layout(
-        title=f"{series_name}: exponentially weighted averages ({corrected}v₀ = 0)",
-        xaxis_title=x_title,
-        yaxis_title=series_name,
-        legend={"orientation": "h", "y": -0.18},
-        margin={"l": 60, "r": 20, "t": 60, "b": 40},
-        height=440,
-    )
-    return fig
+    title = f"{series_name}: exponentially weighted averages ({corrected}v₀ = 0)"
+    return lesson_layout(fig, title, x_title, 440, yaxis_title=series_name)
 
 
 def weights_figure(betas: Sequence[float] = ARTICLE_BETAS, lookback: int = 80) -> go.Figure:
@@ -106,12 +112,5 @@ def weights_figure(betas: Sequence[float] = ARTICLE_BETAS, lookback: int = 80) -
             annotation_text=f"{window(beta):.0f}",
             annotation_position="top",
         )
-    fig.update_layout(
-        title="Weight of a point k steps back: (1 − β)·βᵏ; dotted: the window 1/(1 − β)",
-        xaxis_title="k (steps back)",
-        yaxis_title="weight",
-        legend={"orientation": "h", "y": -0.2},
-        margin={"l": 60, "r": 20, "t": 60, "b": 40},
-        height=340,
-    )
-    return fig
+    title = "Weight of a point k steps back: (1 − β)·βᵏ; dotted: the window 1/(1 − β)"
+    return lesson_layout(fig, title, "k (steps back)", 340, yaxis_title="weight")

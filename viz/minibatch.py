@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lab.regression import LinearData, MiniBatchRun
+from viz.ewa import lesson_layout
 
 MAX_CURVE_POINTS = 600
 CLOCKS = (("iteration", "iterations (updates)"), ("epoch", "epochs"), ("examples", "examples"))
@@ -76,12 +77,7 @@ def loss_figure(
     for col in range(1, 4):
         fig.add_hline(y=minimum, line={"dash": "dot", "color": "#555"}, row=1, col=col)
     fig.update_yaxes(type="log", title_text="loss J(w, b) on all data", row=1, col=1)
-    fig.update_layout(
-        height=330,
-        margin={"l": 60, "r": 20, "t": 40, "b": 40},
-        legend={"orientation": "h", "y": -0.2},
-    )
-    return fig
+    return lesson_layout(fig, "", "", 330)
 
 
 def batches_figure(data: LinearData, labels: np.ndarray, line: tuple[float, float]) -> go.Figure:
@@ -115,12 +111,4 @@ def batches_figure(data: LinearData, labels: np.ndarray, line: tuple[float, floa
         line={"color": "#111", "width": 2, "dash": "dash"},
     )
     batches = "1 batch" if count == 1 else f"{count} batches"
-    fig.update_layout(
-        title=f"Data by batch, epoch 1 ({batches})",
-        xaxis_title="x",
-        yaxis_title="y",
-        height=360,
-        margin={"l": 50, "r": 20, "t": 50, "b": 40},
-        legend={"orientation": "h", "y": -0.2},
-    )
-    return fig
+    return lesson_layout(fig, f"Data by batch, epoch 1 ({batches})", "x", 360, yaxis_title="y")

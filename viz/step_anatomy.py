@@ -24,6 +24,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 import optim
+from viz.ewa import lesson_layout
 from viz.trajectory import trajectory_figure
 
 ANATOMY_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
@@ -146,14 +147,7 @@ def scale_figure(anatomy: StepAnatomy, t: int, adaptive: bool) -> go.Figure:
             )
     fig.add_vline(x=t, line={"color": "#555", "width": 1})
     fig.update_yaxes(type="log", exponentformat="power")
-    fig.update_layout(
-        title="Gradient size and the per-coordinate scale √v (log)",
-        xaxis_title="step",
-        height=360,
-        margin={"l": 60, "r": 20, "t": 50, "b": 40},
-        legend={"orientation": "h", "y": -0.25},
-    )
-    return fig
+    return lesson_layout(fig, "Gradient size and the per-coordinate scale √v (log)", "step", 360)
 
 
 def step_sizes(path: np.ndarray) -> np.ndarray:
@@ -174,14 +168,7 @@ def step_size_figure(runs, dashes=None) -> go.Figure:
             line={"color": run.color, "width": 2, "dash": (dashes or {}).get(k, "solid")},
         )
     fig.update_yaxes(type="log", exponentformat="power", title_text="‖θₜ − θₜ₋₁‖")
-    fig.update_layout(
-        title="Step size at each step (log)",
-        xaxis_title="step t",
-        height=320,
-        margin={"l": 60, "r": 20, "t": 50, "b": 40},
-        legend={"orientation": "h", "y": -0.25},
-    )
-    return fig
+    return lesson_layout(fig, "Step size at each step (log)", "step t", 320)
 
 
 def still_figure(animated: dict) -> dict:
