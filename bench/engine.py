@@ -1,10 +1,12 @@
 """Benchmark the optimizer engine against torch.optim (CPU) and a plain NumPy loop.
 
-    python bench/engine.py [--quick]
+    python bench/engine.py [--quick] [--repeats N]
 
 (a) batch: Adam on Rosenbrock, 100,000 points x 300 steps, final points only;
 (b) single trajectory: one point x 1,000 Adam steps with the path recorded.
-Each figure is the best of several runs (the machine is shared). torch is optional.
+Every contender uses the same analytic gradient (written once, run on NumPy arrays or torch
+tensors) in float64. Each figure is the best of several runs (the machine is shared).
+torch is optional: without it the table says so and compares NumPy contenders only.
 """
 
 import argparse
@@ -19,16 +21,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import optim
 
 LR, BETAS, EPS = 1e-3, (0.9, 0.999), 1e-8
+BATCH_STEPS, SINGLE_STEPS = 300, 1000
 
 
-def rosenbrock_grad(p):
-    """∇ of (1 − x)² + 100(y − x²)², written once for NumPy arrays and torch tensors alike."""
+def fill_rosenbrock_grad(p, g):
+    """Write ∇[(1 − x)² + 100(y − x²)²] at the points p (n, 2) into g; NumPy or torch."""
     x, y = p[:, 0], p[:, 1]
     r = y - x * x
-    g = p.new_empty(p.shape) if hasattr(p, "new_empty") else np.empty(p.shape)
     g[:, 0] = -2 * (1 - x) - 400 * x * r
     g[:, 1] = 200 * r
     return g
+
+
+def numpy_grad(p):
+    return fill_rosenbrock_grad(p, np.empty_like(p))
+
+
+def starts(n: int) -> np.ndarray:
+    return np.random.default_rng(0).uniform((-2, -1), (2, 3), size=(n, 2))
 
 
 def best_of(fn, repeats: int) -> float:
@@ -40,10 +50,6 @@ def best_of(fn, repeats: int) -> float:
     return min(times)
 
 
-def starts(n: int) -> np.ndarray:
-    return np.random.default_rng(0).uniform((-2, -1), (2, 3), size=(n, 2))
-
-
 # ---------------------------------------------------------------- contenders
 
 
@@ -51,7 +57,7 @@ def numpy_plain(x0, steps):
     """Adam written out by hand on the whole array, a new array for every operation."""
     x, m, v = x0.copy(), np.zeros_like(x0), np.zeros_like(x0)
     for t in range(1, steps + 1):
-        g = rosenbrock_grad(x)
+        g = numpy_grad(x)
         m = BETAS[0] * m + (1 - BETAS[0]) * g
         v = BETAS[1] * v + (1 - BETAS[1]) * g * g
         x = x - LR * (m / (1 - BETAS[0] ** t)) / (np.sqrt(v / (1 - BETAS[1] ** t)) + EPS)
@@ -59,102 +65,93 @@ def numpy_plain(x0, steps):
 
 
 def engine_update_loop(x0, steps):
-    """optim.adam's pure ``update`` on the whole array (no blocks, no in-place buffers)."""
+    """optim.adam's pure ``update`` on the whole array (the readable reference form)."""
     opt = optim.adam(lr=LR, betas=BETAS, eps=EPS)
     x, state = x0, opt.init(x0)
     for _ in range(steps):
-        updates, state = opt.update(rosenbrock_grad(x), state, x)
+        updates, state = opt.update(numpy_grad(x), state, x)
         x = x + updates
     return x
 
 
 def engine_run(x0, steps, record):
-    return optim.run(
-        optim.adam(lr=LR, betas=BETAS, eps=EPS), rosenbrock_grad, x0, steps, record=record
-    )
+    opt = optim.adam(lr=LR, betas=BETAS, eps=EPS)
+    return optim.run(opt, numpy_grad, x0, steps, record=record)
 
 
-def torch_loop(torch, x0, steps, record, fused):
-    p = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
-    opt = torch.optim.Adam([p], lr=LR, betas=BETAS, eps=EPS, fused=fused)
-    path = torch.empty((steps + 1, *p.shape), dtype=torch.float64) if record else None
-    with torch.no_grad():
-        if record:
-            path[0] = p
-        for k in range(steps):
-            p.grad = rosenbrock_grad(p)
-            opt.step()
+def torch_loop(torch, x0, steps, record, fused=None, threads=None):
+    """The loop a torch user writes: set p.grad from the analytic gradient, opt.step()."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads or previous)
+    try:
+        p = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
+        opt = torch.optim.Adam([p], lr=LR, betas=BETAS, eps=EPS, fused=fused)
+        path = torch.empty((steps + 1, *p.shape), dtype=torch.float64) if record else None
+        with torch.no_grad():
             if record:
-                path[k + 1] = p
-    return p.detach()
+                path[0] = p
+            for k in range(steps):
+                p.grad = fill_rosenbrock_grad(p, torch.empty_like(p))
+                opt.step()
+                if record:
+                    path[k + 1] = p
+        return p.detach()
+    finally:
+        torch.set_num_threads(previous)
 
 
 # ---------------------------------------------------------------- table
 
 
+def measure(n_batch: int, repeats: int, torch) -> list[tuple[str, str, float, float | None]]:
+    """Rows (case, contender, seconds, our seconds for the ratio) of the table."""
+    batch, one = starts(n_batch), starts(1)
+    ours = best_of(lambda: engine_run(batch, BATCH_STEPS, False), repeats)
+    rows = [
+        ("(a) batch", "optim.run(record=False)", ours, None),
+        ("(a) batch", "optim.adam update loop", best_of(
+            lambda: engine_update_loop(batch, BATCH_STEPS), repeats), ours),
+        ("(a) batch", "plain allocating NumPy", best_of(
+            lambda: numpy_plain(batch, BATCH_STEPS), repeats), ours),
+    ]  # fmt: skip
+    if torch is not None:
+        threads = torch.get_num_threads()
+        for count in sorted({threads, 1}, reverse=True):
+            seconds = best_of(
+                lambda c=count: torch_loop(torch, batch, BATCH_STEPS, False, True, c), repeats
+            )
+            rows.append(("(a) batch", f"torch Adam(fused=True), {count} thr", seconds, ours))
+    single = best_of(lambda: engine_run(one, SINGLE_STEPS, True), 3 * repeats)
+    rows.append(("(b) single", "optim.run(record=True)", single, None))
+    if torch is not None:
+        seconds = best_of(lambda: torch_loop(torch, one, SINGLE_STEPS, True), 3 * repeats)
+        rows.append(("(b) single", "torch Adam loop on a (1, 2) tensor", seconds, single))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer points and repeats")
+    parser.add_argument("--quick", action="store_true", help="20,000 points, 2 repeats")
+    parser.add_argument("--repeats", type=int, default=5, help="best of this many runs")
     args = parser.parse_args()
-    n_batch, repeats = (20_000, 2) if args.quick else (100_000, 5)
+    n_batch, repeats = (20_000, 2) if args.quick else (100_000, args.repeats)
     try:
         import torch
     except ImportError:
         torch = None
 
-    rows = []
-    batch = starts(n_batch)
-    ours = best_of(lambda: engine_run(batch, 300, False), repeats)
-    rows.append(("(a) batch", "optim.run (record=False)", ours, None))
-    rows.append(
-        (
-            "(a) batch",
-            "optim.adam update, whole array",
-            best_of(lambda: engine_update_loop(batch, 300), repeats),
-            ours,
-        )
+    print(
+        f"Adam on Rosenbrock, float64: (a) {n_batch:,} points x {BATCH_STEPS} steps, final "
+        f"points only; (b) 1 point x {SINGLE_STEPS:,} steps, path recorded. Best of {repeats}."
     )
-    rows.append(
-        (
-            "(a) batch",
-            "plain allocating NumPy",
-            best_of(lambda: numpy_plain(batch, 300), repeats),
-            ours,
-        )
-    )
-    if torch is not None:
-        rows.append(
-            (
-                "(a) batch",
-                "torch.optim.Adam(fused=True)",
-                best_of(lambda: torch_loop(torch, batch, 300, False, True), repeats),
-                ours,
-            )
-        )
-    one = starts(1)
-    ours = best_of(lambda: engine_run(one, 1000, True), 3 * repeats)
-    rows.append(("(b) single", "optim.run (record=True)", ours, None))
-    if torch is not None:
-        rows.append(
-            (
-                "(b) single",
-                "torch.optim.Adam loop",
-                best_of(lambda: torch_loop(torch, one, 1000, True, None), 3 * repeats),
-                ours,
-            )
-        )
-
-    print(f"Adam on Rosenbrock; (a) {n_batch:,} points x 300 steps, (b) 1 point x 1,000 steps.")
-    print(f"{'case':11s} {'contender':34s} {'best time':>10s} {'ours / it':>10s}")
-    for case, name, seconds, reference in rows:
-        ratio = "" if reference is None else f"{reference / seconds:10.3f}"
-        print(f"{case:11s} {name:34s} {seconds * 1e3:8.1f}ms {ratio:>10s}")
+    print(f"{'case':11s} {'contender':36s} {'time':>10s} {'ours / it':>10s}")
+    for case, name, seconds, ours in measure(n_batch, repeats, torch):
+        ratio = "" if ours is None else f"{ours / seconds:10.3f}"
+        print(f"{case:11s} {name:36s} {seconds * 1e3:8.1f}ms {ratio:>10s}")
     if torch is None:
         print("torch not installed: no torch.optim comparison")
     else:
-        print(
-            f"torch {torch.__version__}, {torch.get_num_threads()} threads; numpy {np.__version__}"
-        )
+        print(f"torch {torch.__version__}, numpy {np.__version__}")
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ def momentum(lr=0.01, beta=0.9, bias_correction=False) -> GradientTransformation
     PyTorch's SGD momentum differs in two conventions, both options of the same ``trace``
     block: it adds the undamped gradient (v_t = β·v + g, steps 1/(1−β) times larger at steady
     state) and starts the buffer at v₁ = g₁. ``sgd(momentum=β, dampening=β)`` differs from this
-    only in that first step.
+    only by that first buffer value, whose trace then fades as βᵗ.
     """
     beta = check(beta, "beta", 0.0, 1.0, high_open=True)
     return chain(
@@ -65,8 +65,9 @@ def nesterov(lr=0.01, momentum=0.9) -> GradientTransformation:
     """Nesterov momentum in Sutskever et al.'s form as PyTorch writes it:
     v_t = μ·v_{t−1} + g_t (v₁ = g₁), θ_t = θ_{t−1} − α·(g_t + μ·v_t).
 
-    This is the article's look-ahead step (gradient taken at θ + μ·velocity) rewritten so the
-    gradient is taken at the current params; identical to ``sgd(lr, momentum, nesterov=True)``.
+    This is Nesterov's look-ahead step (the gradient taken where momentum is about to carry θ)
+    rewritten so that the gradient is taken at the current params; identical to
+    ``sgd(lr, momentum, nesterov=True)``.
     """
     return sgd(lr, momentum=momentum, nesterov=True)
 
