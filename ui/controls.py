@@ -22,7 +22,7 @@ import optim
 import surfaces
 from ui.engine import SCHEDULES, RunSpec, Settings, SurfaceSpec, get_surface
 from ui.knobs import Knob, knob_widget, seed_knob
-from ui.url_state import Choice, Color, Number, Text, UrlState
+from ui.url_state import Choice, Color, Number, Text, UrlState, has_state
 from viz.trajectory import PALETTE
 
 MAX_RUNS = 8
@@ -100,7 +100,7 @@ def surface_picker(url: UrlState, box=None):
     # One URL name, ``surface``, says both the group and the surface inside it.
     chosen = url.read("surface", Choice(default, tuple(names))) if url.first_run else default
     chosen_group = CUSTOM if chosen == CUSTOM else surfaces.SURFACES[chosen].group
-    if "surface_group" not in st.session_state:
+    if not has_state("surface_group"):
         st.session_state["surface_group"] = chosen_group
     group = box.radio(
         "Surface", list(groups), key="surface_group", format_func=groups.get, horizontal=True
@@ -110,7 +110,7 @@ def surface_picker(url: UrlState, box=None):
         return _custom_surface(url, box)
     options = _surface_names(group)
     key = f"surface.{group}"
-    if key not in st.session_state:
+    if not has_state(key):
         st.session_state[key] = chosen if chosen in options else options[0]
     name = box.selectbox(
         "Function", options, key=key, format_func=lambda n: surfaces.SURFACES[n].label

@@ -11,11 +11,14 @@ seed, clipping, learning-rate schedule. A run is ``chain(add_noise, clip, optimi
 all runs see the same noise sequence and the same clipping rule.
 
 Surfaces are built once per spec (``st.cache_resource``: immutable objects holding compiled
-functions); trajectories and backgrounds are ``st.cache_data`` with ``max_entries``.
+functions); trajectories and backgrounds are ``st.cache_data`` with ``max_entries``. All go
+through ``cached``, which keys a call by the ``repr`` of its arguments (frozen dataclasses
+of plain values, so the repr names every input), one string that is quick to hash.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,7 +64,30 @@ class Settings:
     schedule_params: tuple[tuple[str, float], ...] = ()
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+def cached(max_entries: int, *, resource: bool = False):
+    """``st.cache_data`` (or ``cache_resource``) keyed by ``repr(args)``: Streamlit hashes a
+    dataclass field by field (milliseconds a call), one string in microseconds."""
+    cache = st.cache_resource if resource else st.cache_data
+
+    def decorate(fn):
+        def by_key(key: str, _args: tuple):  # Streamlit skips hashing ``_``-named arguments
+            return fn(*_args)
+
+        # Streamlit names a cache by module and qualname: one cache per decorated function.
+        by_key.__module__, by_key.__qualname__ = fn.__module__, fn.__qualname__
+        by_key = cache(max_entries=max_entries, show_spinner=False)(by_key)
+
+        @functools.wraps(fn)
+        def call(*args):
+            return by_key(repr(args), args)
+
+        call.clear = by_key.clear
+        return call
+
+    return decorate
+
+
+@cached(max_entries=32, resource=True)
 def get_surface(spec: SurfaceSpec):
     """The Surface for ``spec`` (``surfaces.ExpressionError`` for a bad expression)."""
     if spec.expression:
@@ -74,7 +100,7 @@ def get_surface(spec: SurfaceSpec):
     return surface
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached(max_entries=16)
 def get_background(spec: SurfaceSpec, resolution: int, line_resolution: int) -> Background:
     return surface_background(get_surface(spec), resolution, line_resolution)
 
@@ -119,7 +145,7 @@ def build_optimizer(run: RunSpec, settings: Settings):
     return optim.chain(*parts)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@cached(max_entries=256)
 def compute_trajectory(surface_spec: SurfaceSpec, run: RunSpec, settings: Settings) -> Trajectory:
     """Run one optimizer from the start point; the path and losses as a ``Trajectory``."""
     surface = get_surface(surface_spec)

@@ -73,11 +73,15 @@ def knob_field(knob):
 def seed_knob(url: UrlState, knob, key: str, url_key: str | None = None) -> None:
     """Seed the knob's session value (URL on the first run, else default), snapped to its grid."""
     url.seed(key, knob_field(knob), url_key)
+    value = st.session_state[key]
     if knob.scale == "log":
-        options = log_options(knob.low, knob.high, knob.default)
-        st.session_state[key] = nearest(options, float(st.session_state[key]))
+        snapped = nearest(log_options(knob.low, knob.high, knob.default), float(value))
     elif knob.scale == "linear":
-        st.session_state[key] = float(st.session_state[key])
+        snapped = float(value)
+    else:
+        return
+    if snapped != value or type(snapped) is not type(value):  # writing state is not free
+        st.session_state[key] = snapped
 
 
 def knob_widget(url: UrlState, knob, *, key: str, url_key: str | None = None, container=None):

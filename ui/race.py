@@ -23,6 +23,7 @@ from ui.engine import (
     RunSpec,
     Settings,
     SurfaceSpec,
+    cached,
     compute_trajectory,
     get_background,
     get_surface,
@@ -45,7 +46,7 @@ def trajectories(surface_spec: SurfaceSpec, runs: tuple[RunSpec, ...], settings:
     return [compute_trajectory(surface_spec, run, settings) for run in runs]
 
 
-@st.cache_data(max_entries=24, show_spinner=False)
+@cached(max_entries=24)
 def race_figure(surface_spec, runs, settings, trail: str, panels: str, speed: str) -> dict:
     """The animated chart for these runs (see ``viz.trajectory.trajectory_figure``)."""
     background = get_background(surface_spec, 160, background_lines(panels))
@@ -59,12 +60,12 @@ def race_figure(surface_spec, runs, settings, trail: str, panels: str, speed: st
     )
 
 
-@st.cache_data(max_entries=24, show_spinner=False)
+@cached(max_entries=24)
 def loss_chart(surface_spec, runs, settings) -> dict:
     return loss_figure(trajectories(surface_spec, runs, settings))
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@cached(max_entries=8)
 def surface_3d(surface_spec, runs, settings) -> dict:
     return surface_3d_figure(get_surface(surface_spec), trajectories(surface_spec, runs, settings))
 

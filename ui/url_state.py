@@ -33,6 +33,14 @@ _SESSION_LOADED = "_url_loaded"  # the first run has read the URL
 _SESSION_CONSUMED = "_url_consumed"
 
 
+_MISSING = object()
+
+
+def has_state(key: str) -> bool:
+    """``key in st.session_state``, without the copy of the whole state that ``in`` makes."""
+    return st.session_state.get(key, _MISSING) is not _MISSING
+
+
 class FieldError(ValueError):
     """A URL value that cannot be used; the message is shown to the user."""
 
@@ -175,7 +183,7 @@ class UrlState:
 
     def seed(self, key: str, field: Field, url_key: str | None = None) -> None:
         """Put the URL's value (first run) or the default in session state if the key is new."""
-        if key in st.session_state:
+        if has_state(key):
             return
         st.session_state[key] = (
             self.read(url_key or key, field) if self.first_run else field.default
