@@ -1,5 +1,7 @@
 """Step many independent points with one optimizer and record what they do."""
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
@@ -9,6 +11,8 @@ from optim.base import GradientTransformation, check
 # Points stepped together when the path is not recorded: about 2,000 points of 2 coordinates
 # keep an optimizer's few state and temporary arrays inside the CPU's L2 cache.
 BLOCK_POINTS = 2048
+# Blocks are shared among this many threads (NumPy releases the GIL inside its loops).
+THREADS = min(2, os.cpu_count() or 1)
 
 
 class RunResult(NamedTuple):
@@ -37,7 +41,9 @@ def run(
     ``bound`` is frozen at its last good position and marked in ``diverged_at``. NumPy's
     floating-point warnings are silenced inside (a divergence is a result, not an error).
     Without ``record`` only final points are kept, and the points are stepped in cache-sized
-    blocks when the optimizer allows it (no per-point hyperparameters, no shared noise).
+    blocks, shared among threads, when the optimizer allows it (no per-point hyperparameters,
+    no noise stream). ``grad_fn`` must then be safe to call from two threads at once, as pure
+    NumPy functions are.
     """
     x0 = _check_points(x0)
     steps = int(check(steps, "steps"))
@@ -53,16 +59,30 @@ def run(
             final_values = None if values is None else values[-1]
         else:
             path = grad_norms = values = None
-            final = np.empty_like(x0)
-            diverged_at = np.empty(len(x0), dtype=int)
-            block = BLOCK_POINTS if getattr(opt.update, "rowwise", False) else len(x0)
-            for start in range(0, len(x0), max(block, 1)):
-                rows = slice(start, start + block)
-                out = final[rows]
-                out[...] = x0[rows]
-                diverged_at[rows] = _trajectory(opt, grad_fn, out, steps, bound)
+            final, diverged_at = _in_blocks(opt, grad_fn, x0, steps, bound)
             final_values = None if value_fn is None else _values(value_fn, final)
     return RunResult(path, final, values, final_values, grad_norms, diverged_at)
+
+
+def _in_blocks(opt, grad_fn, x0, steps, bound) -> tuple[np.ndarray, np.ndarray]:
+    """Final points and divergence steps, stepping cache-sized blocks of points on their own
+    (in a few threads) when the optimizer treats points independently."""
+    final, diverged_at = x0.copy(), np.empty(len(x0), dtype=int)
+    block = BLOCK_POINTS if getattr(opt.update, "rowwise", False) else len(x0)
+    starts = range(0, len(x0), block)
+
+    def step_block(start):
+        rows = slice(start, start + block)
+        with np.errstate(all="ignore"):  # per thread
+            diverged_at[rows] = _trajectory(opt, grad_fn, final[rows], steps, bound)
+
+    if THREADS > 1 and len(starts) >= 2 * THREADS:
+        with ThreadPoolExecutor(THREADS) as pool:
+            list(pool.map(step_block, starts))
+    else:
+        for start in starts:
+            step_block(start)
+    return final, diverged_at
 
 
 def _check_points(x0) -> np.ndarray:

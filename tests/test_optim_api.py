@@ -265,21 +265,29 @@ def explode(p):
     return 3.0 * p
 
 
-def test_divergence_is_detected_at_the_right_step_and_frozen():
-    x0 = np.array([[1.0, -3.0], [0.001, 0.002], [0.0, 0.0]])
+def test_divergence_is_detected_at_the_right_step_and_frozen(monkeypatch):
+    x0 = np.array([[1.0, -3.0], [0.001, 0.002], [0.0, 0.0], [-40.0, 0.5]])
     result = optim.run(optim.gd(lr=1.0), explode, x0, 40, bound=1e6)
     expected = []
     for start in x0:  # first k with max|start·(−2)^k| > 1e6
         sizes = np.abs(start).max() * 2.0 ** np.arange(41)
         over = np.nonzero(sizes > 1e6)[0]
         expected.append(over[0] if len(over) else -1)
-    np.testing.assert_array_equal(result.diverged_at, expected)  # [19, 29, -1]
-    for i, k in enumerate(expected[:2]):
-        np.testing.assert_array_equal(
-            result.path[k:, i], np.broadcast_to(result.path[k - 1, i], (41 - k, 2))
-        )
-        np.testing.assert_array_equal(result.path[k - 1, i], x0[i] * (-2.0) ** (k - 1))
+    assert expected == [19, 29, -1, 15]
+    np.testing.assert_array_equal(result.diverged_at, expected)
+    for i, k in enumerate(expected):
+        if k > 0:
+            frozen = result.path[k:, i]
+            np.testing.assert_array_equal(
+                frozen, np.broadcast_to(result.path[k - 1, i], frozen.shape)
+            )
+            np.testing.assert_array_equal(result.path[k - 1, i], x0[i] * (-2.0) ** (k - 1))
     assert np.all(np.isfinite(result.path))
+    monkeypatch.setattr(runner, "BLOCK_POINTS", 1)  # one point per block, in two threads
+    monkeypatch.setattr(runner, "THREADS", 2)
+    blocked = optim.run(optim.gd(lr=1.0), explode, x0, 40, bound=1e6, record=False)
+    np.testing.assert_array_equal(blocked.diverged_at, expected)
+    np.testing.assert_array_equal(blocked.final, result.final)
 
 
 def test_non_finite_gradients_and_overflow_freeze_points_without_warnings():
@@ -343,8 +351,10 @@ def test_run_fast_path_equals_the_pure_update_exactly(name, kwargs, has_kernel, 
     expected = pure_loop(opt, quadratic_grad, STARTS, 30)
     np.testing.assert_array_equal(optim.run(opt, quadratic_grad, STARTS, 30).path, expected)
     monkeypatch.setattr(runner, "BLOCK_POINTS", 3)  # blocks of 3, 3, 3 and 1 points
-    final = optim.run(opt, quadratic_grad, STARTS, 30, record=False).final
-    np.testing.assert_array_equal(final, expected[-1])
+    for threads in (1, 2):
+        monkeypatch.setattr(runner, "THREADS", threads)
+        final = optim.run(opt, quadratic_grad, STARTS, 30, record=False).final
+        np.testing.assert_array_equal(final, expected[-1])
 
 
 def test_per_point_hyperparameters_and_noise_are_not_split_into_blocks(monkeypatch):
