@@ -69,7 +69,8 @@ def comparison_section():
     st.markdown("#### One run, step by step")
     st.markdown(
         "The arrows at the current point share one scale: **red** is where plain gradient "
-        "descent would step (−α·g), **cyan** where the averaged gradient points, **yellow** the "
+        "descent would step (−α·g), **cyan** where the averaged gradient points (momentum, Adam), "
+        "**yellow** the "
         "step actually taken. On the right, per coordinate, the gradient's size and the scale "
         "√v that RMSProp and Adam divide by: where √v is tiny, the step is not."
     )

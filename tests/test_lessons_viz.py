@@ -106,6 +106,15 @@ def test_arrows_share_one_scale_and_start_at_the_point():
     assert all(n["ax"] == path.path[5, 0, 0] for n in notes)
 
 
+def test_velocity_arrow_only_where_gradients_are_averaged():
+    path = optim.run(optim.gd(lr=0.05), quadratic_grad, np.array([[1.0, -2.0]]), 5).path[:, 0]
+    plain = step_anatomy("gd", SETTINGS["gd"], path, quadratic_grad)
+    assert [a[0] for a in plain.arrows()] == ["descent", "step"]
+    assert len(arrow_annotations(path[2], plain, 2, length=1.0)) == 2
+    averaged = step_anatomy("adam", SETTINGS["adam"], path, quadratic_grad)
+    assert [a[0] for a in averaged.arrows()] == ["descent", "heading", "step"]
+
+
 def test_scale_figure_shows_sqrt_v_only_for_adaptive_methods():
     path = np.array([[1.0, -2.0], [0.9, -1.9], [0.8, -1.8]])
     anatomy = step_anatomy("rmsprop", SETTINGS["rmsprop"], path, quadratic_grad)

@@ -55,6 +55,15 @@ class StepAnatomy(NamedTuple):
         return -self.lr * self.velocity
 
     @property
+    def averages(self) -> bool:
+        """Whether the step follows an average of gradients (momentum, Adam), not gₜ itself."""
+        return not np.array_equal(self.velocity, self.grad)
+
+    def arrows(self) -> tuple[tuple[str, str, str], ...]:
+        """The ARROWS worth drawing: without averaging, the velocity arrow would hide −αg."""
+        return tuple(a for a in ARROWS if a[0] != "heading" or self.averages)
+
+    @property
     def effective_lr(self) -> np.ndarray:
         """α / scale per coordinate: the learning rate each coordinate actually gets."""
         return self.lr / self.scale
@@ -97,12 +106,12 @@ def arrow_annotations(origin, anatomy: StepAnatomy, t: int, length: float) -> li
     The factor makes the longest arrow `length` long (in data units), so arrows compare
     truthfully with each other even when the steps are far too small to see.
     """
-    vectors = {field: getattr(anatomy, field)[t] for field, _, _ in ARROWS}
+    vectors = {field: getattr(anatomy, field)[t] for field, _, _ in anatomy.arrows()}
     longest = max(float(np.hypot(*v)) for v in vectors.values())
     factor = length / longest if longest > 0 else 1.0
     x0, y0 = (float(c) for c in origin)
     notes = []
-    for field, _, colour in ARROWS:
+    for field, _, colour in anatomy.arrows():
         dx, dy = vectors[field] * factor
         notes.append(
             {
@@ -146,8 +155,10 @@ def scale_figure(anatomy: StepAnatomy, t: int, adaptive: bool) -> go.Figure:
                 line={"color": colour, "width": 2.5},
             )
     fig.add_vline(x=t, line={"color": "#555", "width": 1})
-    fig.update_yaxes(type="log", exponentformat="power")
-    return lesson_layout(fig, "Gradient size and the per-coordinate scale √v (log)", "step", 360)
+    # ten decades below the largest value: an exact zero would stretch a log axis forever
+    top = np.log10(max(np.abs(anatomy.grad).max(), anatomy.scale.max() if adaptive else 0, 1e-300))
+    fig.update_yaxes(type="log", exponentformat="power", range=[top - 10, top + 0.5])
+    return lesson_layout(fig, "|g| and √v per coordinate (log)", "step", 360)
 
 
 def step_sizes(path: np.ndarray) -> np.ndarray:
@@ -195,7 +206,7 @@ def step_figure(surface, background, run, anatomy: StepAnatomy, t: int) -> dict:
         *figure["layout"].get("annotations", []),
         *arrow_annotations(run.path[t], anatomy, t, length=0.25 * (x1 - x0)),
     ]
-    for _, label, colour in ARROWS:  # legend entries for the arrows
+    for _, label, colour in anatomy.arrows():  # legend entries for the arrows
         figure["data"].append(
             {
                 "type": "scatter",
