@@ -25,7 +25,7 @@ from functools import lru_cache
 import sympy
 
 from surfaces.search import estimate_minimum, pick_start
-from surfaces.surface import Surface, X, Y, check_domain
+from surfaces.surface import Surface, X, Y, check_domain, gradient
 
 MAX_LENGTH = 300  # characters
 MAX_BRACKETS = 20  # nesting depth of (), [], {}
@@ -235,6 +235,8 @@ class _Builder:
             if b != 0 and p * math.log10(abs(b)) > math.log10(MAX_MAGNITUDE):
                 self.refuse("this power is astronomically large", node)
             estimate = b**p
+        elif b is not None and b < 0:
+            self.refuse("a negative number to a power that depends on x or y is undefined", node)
         if isinstance(exponent, sympy.Float) and p == int(p):
             exponent = sympy.Integer(int(p))  # x^2.0 is x^2
         return sympy.Pow(base, exponent), estimate
@@ -263,11 +265,13 @@ class _Builder:
 
 
 def _finish(expression: sympy.Expr) -> sympy.Expr:
-    """Refuse complex or infinite results; big exact integers become floats for NumPy."""
-    if any(expression.has(bad) for bad in (sympy.I, sympy.zoo, sympy.oo, sympy.nan)):
-        _refuse("the expression is complex or infinite (for example a division by zero)")
+    """Refuse complex or infinite results (or slopes); big exact integers become floats."""
     big = {i: sympy.Float(i) for i in expression.atoms(sympy.Integer) if abs(i) > 2**53}
-    return expression.xreplace(big)
+    expression = expression.xreplace(big)
+    bad = (sympy.I, sympy.zoo, sympy.oo, sympy.nan)
+    if any(part.has(b) for part in (expression, *gradient(expression)) for b in bad):
+        _refuse("the function or its slope is complex or infinite (a division by zero, say)")
+    return expression
 
 
 def expression_of(text: str) -> sympy.Expr:

@@ -34,19 +34,16 @@ def _newton_or_gradient(surface: Surface, points: np.ndarray, h: float, size: fl
     The Hessian comes from central differences of the exact gradient, all in one call.
     """
     shifts = h * np.array([[1, 0], [-1, 0], [0, 1], [0, -1]])
-    g_shifted = surface.grad(points[None] + shifts[:, None])
-    hessian = np.stack([g_shifted[0] - g_shifted[1], g_shifted[2] - g_shifted[3]], axis=-1) / (
-        2 * h
-    )
-    a, b, c = hessian[:, 0, 0], (hessian[:, 0, 1] + hessian[:, 1, 0]) / 2, hessian[:, 1, 1]
+    plus_x, minus_x, plus_y, minus_y = surface.grad(points[None] + shifts[:, None])
+    a = (plus_x[:, 0] - minus_x[:, 0]) / (2 * h)  # Hessian [[a, b], [b, c]]
+    c = (plus_y[:, 1] - minus_y[:, 1]) / (2 * h)
+    b = (plus_x[:, 1] - minus_x[:, 1] + plus_y[:, 0] - minus_y[:, 0]) / (4 * h)
     g = surface.grad(points)
-    with np.errstate(all="ignore"):
-        det = a * c - b * b
-        newton = (
-            -np.stack([c * g[:, 0] - b * g[:, 1], a * g[:, 1] - b * g[:, 0]], axis=-1)
-            / det[:, None]
-        )
-        steepest = -g * (size / np.linalg.norm(g, axis=-1, keepdims=True))
+    det = a * c - b * b
+    newton = (
+        np.stack([b * g[:, 1] - c * g[:, 0], b * g[:, 0] - a * g[:, 1]], axis=-1) / det[:, None]
+    )
+    steepest = -g * (size / np.linalg.norm(g, axis=-1, keepdims=True))
     convex = (a > 0) & (det > 0) & np.isfinite(newton).all(axis=-1)
     return np.where(convex[:, None], newton, steepest)
 
@@ -81,7 +78,8 @@ def estimate_minimum(surface: Surface) -> Minimum | None:
     lowest = finite[np.argsort(values[finite])[:CANDIDATES]]
     (x0, x1), (y0, y1) = surface.domain
     size = max(x1 - x0, y1 - y0)
-    points, values = _refine(surface, grid[lowest], values[lowest], h=1e-6 * size, size=size / 4)
+    with np.errstate(all="ignore"):  # huge or undefined values are simply not chosen
+        points, values = _refine(surface, grid[lowest], values[lowest], 1e-6 * size, size / 4)
     best = int(np.argmin(values))
     x, y = points[best]
     return Minimum(float(x), float(y), float(values[best]), is_global=True)

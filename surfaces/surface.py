@@ -52,11 +52,17 @@ class Parameter:
 
 
 @lru_cache(maxsize=128)
+def gradient(expression: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
+    """(∂J/∂x, ∂J/∂y), exact, by sympy.diff."""
+    return sympy.diff(expression, X), sympy.diff(expression, Y)
+
+
+@lru_cache(maxsize=128)
 def _compile(expression: sympy.Expr, symbols: tuple[sympy.Symbol, ...]):
     """NumPy functions (x, y, *params) -> J and -> (J, ∂J/∂x, ∂J/∂y), sharing subexpressions."""
     arguments = (X, Y, *symbols)
     value = sympy.lambdify(arguments, expression, modules="numpy", cse=True)
-    derivatives = [expression, sympy.diff(expression, X), sympy.diff(expression, Y)]
+    derivatives = [expression, *gradient(expression)]
     value_and_grad = sympy.lambdify(arguments, derivatives, modules="numpy", cse=True)
     return value, value_and_grad
 
