@@ -290,6 +290,16 @@ def test_divergence_is_detected_at_the_right_step_and_frozen(monkeypatch):
     np.testing.assert_array_equal(blocked.final, result.final)
 
 
+@pytest.mark.parametrize("n", [10, 5000])  # 5,000 points: more than one dot product's worth
+def test_bound_check_is_exact_for_many_points_near_the_bound(n):
+    x0 = np.full((n, 2), 9.0)  # Σx² far above bound² although every |x| ≤ bound
+    x0[0] = [1.0, 0.0]  # this one doubles in size every step: 2¹⁰ > 1,000
+    grad = lambda p: explode(p) * (p[:, 1:] == 0)  # noqa: E731  (the points at 9 stay)
+    result = optim.run(optim.gd(lr=1.0), grad, x0, 12, bound=1000.0, record=False)
+    assert result.diverged_at[0] == 10 and np.all(result.diverged_at[1:] == -1)
+    np.testing.assert_array_equal(result.final[0], [(-2.0) ** 9, 0.0])
+
+
 def test_non_finite_gradients_and_overflow_freeze_points_without_warnings():
     def grad(p):
         g = 4 * p**3  # overflows for the far point
