@@ -7,7 +7,7 @@
 """
 
 from surfaces.catalog import GROUPS, SURFACES
-from surfaces.expressions import DEFAULT_DOMAIN, FUNCTIONS, ExpressionError, parse
+from surfaces.expressions import DEFAULT_DOMAIN, FUNCTIONS, SYNTAX_HELP, ExpressionError, parse
 from surfaces.surface import Minimum, Parameter, Surface
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "FUNCTIONS",
     "GROUPS",
     "SURFACES",
+    "SYNTAX_HELP",
     "ExpressionError",
     "Minimum",
     "Parameter",

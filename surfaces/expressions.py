@@ -65,6 +65,11 @@ FUNCTIONS = {
 }
 FUNCTIONS |= {name.replace("arc", "a"): f for name, f in FUNCTIONS.items() if "arc" in name}
 KNOWN = ", ".join(name for name in FUNCTIONS if not name.startswith(("asin", "acos", "atan")))
+SYNTAX_HELP = (
+    "Type f(x, y) with x, y, numbers (2.5, 1e-3), pi, e, + - * /, ^ or ** for powers, "
+    f"parentheses and the functions {KNOWN} (asin, acos, atan, ... also work). "
+    "Write products with *: 2*x, not 2x."
+)
 CONSTANTS = {"pi": (sympy.pi, math.pi), "e": (sympy.E, math.e)}
 VARIABLES = {"x": X, "y": Y}
 

@@ -320,6 +320,12 @@ def test_every_function_name_means_the_numpy_function(name):
     assert np.isfinite(expected).any()
 
 
+def test_syntax_help_names_every_canonical_function_in_plain_ascii():
+    assert surfaces.SYNTAX_HELP.isascii()
+    for name in surfaces.FUNCTIONS:
+        assert name in surfaces.SYNTAX_HELP or "arc" + name[1:] in surfaces.SYNTAX_HELP
+
+
 def test_function_table_aliases_agree():
     for name, (construct, estimate) in surfaces.FUNCTIONS.items():
         if (
