@@ -1,7 +1,5 @@
 """Step many independent points with one optimizer and record what they do."""
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
@@ -11,8 +9,6 @@ from optim.base import GradientTransformation, check
 # Points stepped together when the path is not recorded: 4,096 points of 2 coordinates keep
 # an optimizer's few state and scratch arrays (64 KiB each) inside the CPU's L2 cache.
 BLOCK_POINTS = 4096
-# Blocks are shared among this many threads (NumPy releases the GIL inside its loops).
-THREADS = min(2, os.cpu_count() or 1)
 
 
 class RunResult(NamedTuple):
@@ -41,9 +37,7 @@ def run(
     ``bound`` is frozen at its last good position and marked in ``diverged_at``. NumPy's
     floating-point warnings are silenced inside (a divergence is a result, not an error).
     Without ``record`` only final points are kept, and the points are stepped in cache-sized
-    blocks, shared among threads, when the optimizer allows it (no per-point hyperparameters,
-    no noise stream). ``grad_fn`` must then be safe to call from two threads at once, as pure
-    NumPy functions are.
+    blocks when the optimizer allows it (no per-point hyperparameters, no noise stream).
     """
     x0 = _check_points(x0)
     steps = int(check(steps, "steps"))
@@ -65,23 +59,14 @@ def run(
 
 
 def _in_blocks(opt, grad_fn, x0, steps, bound) -> tuple[np.ndarray, np.ndarray]:
-    """Final points and divergence steps, stepping cache-sized blocks of points on their own
-    (in a few threads) when the optimizer treats points independently."""
+    """Final points and divergence steps, stepping cache-sized blocks of points one after the
+    other when the optimizer treats points independently. (Two threads were tried: the GIL,
+    held between NumPy calls this short, made them slower.)"""
     final, diverged_at = x0.copy(), np.empty(len(x0), dtype=int)
     block = BLOCK_POINTS if getattr(opt.update, "rowwise", False) else len(x0)
-    starts = range(0, len(x0), block)
-
-    def step_block(start):
+    for start in range(0, len(x0), block):
         rows = slice(start, start + block)
-        with np.errstate(all="ignore"):  # per thread
-            diverged_at[rows] = _trajectory(opt, grad_fn, final[rows], steps, bound)
-
-    if THREADS > 1 and len(starts) >= 2 * THREADS:
-        with ThreadPoolExecutor(THREADS) as pool:
-            list(pool.map(step_block, starts))
-    else:
-        for start in starts:
-            step_block(start)
+        diverged_at[rows] = _trajectory(opt, grad_fn, final[rows], steps, bound)
     return final, diverged_at
 
 

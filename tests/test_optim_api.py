@@ -283,8 +283,7 @@ def test_divergence_is_detected_at_the_right_step_and_frozen(monkeypatch):
             )
             np.testing.assert_array_equal(result.path[k - 1, i], x0[i] * (-2.0) ** (k - 1))
     assert np.all(np.isfinite(result.path))
-    monkeypatch.setattr(runner, "BLOCK_POINTS", 1)  # one point per block, in two threads
-    monkeypatch.setattr(runner, "THREADS", 2)
+    monkeypatch.setattr(runner, "BLOCK_POINTS", 1)  # one point per block
     blocked = optim.run(optim.gd(lr=1.0), explode, x0, 40, bound=1e6, record=False)
     np.testing.assert_array_equal(blocked.diverged_at, expected)
     np.testing.assert_array_equal(blocked.final, result.final)
@@ -361,10 +360,8 @@ def test_run_fast_path_equals_the_pure_update_exactly(name, kwargs, has_kernel, 
     expected = pure_loop(opt, quadratic_grad, STARTS, 30)
     np.testing.assert_array_equal(optim.run(opt, quadratic_grad, STARTS, 30).path, expected)
     monkeypatch.setattr(runner, "BLOCK_POINTS", 3)  # blocks of 3, 3, 3 and 1 points
-    for threads in (1, 2):
-        monkeypatch.setattr(runner, "THREADS", threads)
-        final = optim.run(opt, quadratic_grad, STARTS, 30, record=False).final
-        np.testing.assert_array_equal(final, expected[-1])
+    final = optim.run(opt, quadratic_grad, STARTS, 30, record=False).final
+    np.testing.assert_array_equal(final, expected[-1])
 
 
 def test_per_point_hyperparameters_and_noise_are_not_split_into_blocks(monkeypatch):
