@@ -33,14 +33,14 @@ from lab.regression import (
     minibatch_run,
 )
 from ui.controls import MAX_STEPS, run_label
-from ui.engine import RunSpec, Settings, SurfaceSpec
+from ui.engine import RunSpec, Settings, SurfaceSpec, get_background, get_surface
 from ui.figures import show
 from ui.knobs import knob_widget
-from ui.race import race_figure, trajectories
+from ui.race import trajectories
 from ui.url_state import UrlState
 from viz.minibatch import batches_figure, loss_figure, on_common_clock
 from viz.minibatch import run_label as minibatch_label
-from viz.trajectory import PALETTE, Trajectory, trajectory_figure
+from viz.trajectory import PALETTE, Trajectory, background_lines, trajectory_figure
 
 MAX_CSV_BYTES = 2_000_000
 MAX_CSV_ROWS = 100_000
@@ -359,10 +359,17 @@ def preset_trajectories(preset: Preset) -> list[Trajectory]:
     return trajectories(preset.surface, preset.runs, preset.settings)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
 def preset_figure(preset: Preset) -> dict:
-    """The Playground's animated chart (cached there) for a preset."""
-    return race_figure(
-        preset.surface, preset.runs, preset.settings, trail_option(preset.trail), preset.panels, "1"
+    """The Playground's animated chart for a preset, without its click-to-start grid (a lesson
+    page keeps the article's start; the Playground is where a click moves it)."""
+    return trajectory_figure(
+        get_surface(preset.surface),
+        preset_trajectories(preset),
+        trail=preset.trail,
+        panels=preset.panels,
+        background=get_background(preset.surface, 160, background_lines(preset.panels)),
+        clickable=0,
     )
 
 
