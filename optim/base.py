@@ -35,9 +35,10 @@ def transformation(init, update, *hypers, rowwise=True, kernel=None) -> Gradient
     float, a bool, or a schedule of ours built from floats).
 
     ``update.kernel``: the same rule for ``run``'s inner loop, ``kernel(params) -> apply``
-    where ``apply(g, params)`` returns the update, overwriting g where it can and keeping its
-    state in buffers it allocated once. Stateful, so only ``run`` uses it; the tests check
-    that it agrees with ``update`` exactly.
+    where ``apply(g, params, out)`` returns the update, written into the buffer ``out`` (which
+    may be g itself) or a new array, never into g otherwise; it keeps its state in buffers it
+    allocated once. Stateful, so only ``run`` uses it; the tests check that it agrees with
+    ``update`` exactly.
     """
     update.rowwise = rowwise and all(is_shared(h) for h in hypers)
     update.kernel = kernel
@@ -58,7 +59,7 @@ def stateless(fn: Callable[[np.ndarray, np.ndarray | None], np.ndarray], *hypers
     def update(updates, state, params=None):
         return fn(updates, params), state
 
-    kernel = kernel or (lambda params: fn)
+    kernel = kernel or (lambda params: lambda g, params, out: fn(g, params))
     return transformation(lambda params: EmptyState(), update, *hypers, kernel=kernel)
 
 
@@ -78,9 +79,9 @@ def chain(*transforms: GradientTransformation) -> GradientTransformation:
     def kernel(params):
         steps = [t.update.kernel(params) for t in transforms]
 
-        def apply(g, params):
+        def apply(g, params, out):
             for step in steps:
-                g = step(g, params)
+                g = step(g, params, out)
             return g
 
         return apply

@@ -97,17 +97,12 @@ def _values(value_fn, points: np.ndarray) -> np.ndarray:
 
 
 def _stepper(opt, x0):
-    """``step(g, x) -> updates``: the in-place kernel on a buffer of ours when the optimizer
-    has one (``g`` may belong to the caller, so it is copied first), else the pure update."""
+    """``step(g, x) -> updates``: the optimizer's kernel writing into a buffer of ours when it
+    has one (it only reads g, which may belong to the caller), else the pure update."""
     kernel = getattr(opt.update, "kernel", None)
     if kernel is not None:
         apply, work = kernel(x0), np.empty_like(x0)
-
-        def step(g, x):
-            np.copyto(work, g)
-            return apply(work, x)
-
-        return step
+        return lambda g, x: apply(np.asarray(g, dtype=float), x, work)
     state = opt.init(x0)
 
     def step(g, x):

@@ -39,9 +39,8 @@ def add_decayed_weights(weight_decay=0.0):
     def kernel(params):
         decay = np.empty_like(params, dtype=float)
 
-        def apply(g, params):
-            g += np.multiply(weight_decay, params, out=decay)
-            return g
+        def apply(g, params, out):
+            return np.add(g, np.multiply(weight_decay, params, out=decay), out=out)
 
         return apply
 
@@ -79,9 +78,8 @@ def scale_by_lr(lr):
     def kernel(params):
         steps = itertools.count()
 
-        def apply(g, params):
-            g *= -value_at(lr, next(steps))
-            return g
+        def apply(g, params, out):
+            return np.multiply(g, -value_at(lr, next(steps)), out=out)
 
         return apply
 
@@ -108,7 +106,7 @@ def add_noise(sigma, seed: int = 0):
 
     def kernel(params):
         steps = itertools.count()
-        return lambda g, params: noisy(g, next(steps))
+        return lambda g, params, out: noisy(g, next(steps))
 
     # Splitting points into blocks would restart the noise stream in each block.
     return transformation(lambda params: AddNoiseState(0), update, rowwise=False, kernel=kernel)
@@ -156,19 +154,17 @@ def trace(beta, *, dampening=0.0, nesterov=False, init="gradient", bias_correcti
         v, tmp = np.zeros_like(params, dtype=float), np.empty_like(params, dtype=float)
         steps = itertools.count(1)
 
-        def apply(g, params):
+        def apply(g, params, out):
             t = next(steps)
             if t == 1 and init == "gradient":
                 v[...] = g
             else:
                 _accumulate(v, beta, 1.0 - dampening, g, tmp)
             if nesterov:
-                g += np.multiply(beta, v, out=tmp)
+                np.add(g, np.multiply(beta, v, out=tmp), out=out)
             else:
-                g[...] = v
-            if bias_correction:
-                g /= 1.0 - beta**t
-            return g
+                np.copyto(out, v)
+            return np.divide(out, 1.0 - beta**t, out=out) if bias_correction else out
 
         return apply
 
@@ -205,7 +201,7 @@ def scale_by_rms(alpha=0.99, eps=1e-8, centered=False):
     def kernel(params):
         s, mean, tmp = (np.zeros_like(params, dtype=float) for _ in range(3))
 
-        def apply(g, params):
+        def apply(g, params, out):
             _accumulate(s, alpha, 1.0 - alpha, np.multiply(g, g, out=tmp), tmp)
             if centered:
                 _accumulate(mean, alpha, 1.0 - alpha, g, tmp)
@@ -214,8 +210,7 @@ def scale_by_rms(alpha=0.99, eps=1e-8, centered=False):
             else:
                 np.sqrt(s, out=tmp)
             np.add(tmp, eps, out=tmp)
-            g /= tmp
-            return g
+            return np.divide(g, tmp, out=out)
 
         return apply
 
@@ -242,10 +237,9 @@ def scale_by_adagrad(initial_accumulator_value=0.0, eps=1e-10):
     def kernel(params):
         total, tmp = init(params).sum_sq, np.empty_like(params, dtype=float)
 
-        def apply(g, params):
+        def apply(g, params, out):
             np.add(total, np.multiply(g, g, out=tmp), out=total)
-            g /= np.add(np.sqrt(total, out=tmp), eps, out=tmp)
-            return g
+            return np.divide(g, np.add(np.sqrt(total, out=tmp), eps, out=tmp), out=out)
 
         return apply
 
@@ -277,13 +271,13 @@ def scale_by_adadelta(rho=0.9, eps=1e-6):
     def kernel(params):
         v, u, tmp, root = (np.zeros_like(params, dtype=float) for _ in range(4))
 
-        def apply(g, params):
+        def apply(g, params, out):
             _accumulate(v, rho, 1.0 - rho, np.multiply(g, g, out=tmp), tmp)
             np.sqrt(np.add(u, eps, out=tmp), out=tmp)
             np.divide(tmp, np.sqrt(np.add(v, eps, out=root), out=root), out=tmp)
-            g *= tmp  # now Δ_t
-            _accumulate(u, rho, 1.0 - rho, np.multiply(g, g, out=tmp), tmp)
-            return g
+            delta = np.multiply(tmp, g, out=out)
+            _accumulate(u, rho, 1.0 - rho, np.multiply(delta, delta, out=tmp), tmp)
+            return delta
 
         return apply
 
@@ -321,7 +315,7 @@ def scale_by_adam(betas=(0.9, 0.999), eps=1e-8, amsgrad=False):
         m, v, v_max, tmp = (np.zeros_like(params, dtype=float) for _ in range(4))
         steps = itertools.count(1)
 
-        def apply(g, params):
+        def apply(g, params, out):
             t = next(steps)
             _accumulate(m, beta1, 1.0 - beta1, g, tmp)
             _accumulate(v, beta2, 1.0 - beta2, np.multiply(g, g, out=tmp), tmp)
@@ -330,9 +324,7 @@ def scale_by_adam(betas=(0.9, 0.999), eps=1e-8, amsgrad=False):
             np.divide(v_max if amsgrad else v, 1.0 - beta2**t, out=tmp)
             np.sqrt(tmp, out=tmp)
             np.add(tmp, eps, out=tmp)
-            np.divide(m, 1.0 - beta1**t, out=g)
-            g /= tmp
-            return g
+            return np.divide(np.divide(m, 1.0 - beta1**t, out=out), tmp, out=out)
 
         return apply
 
@@ -365,12 +357,12 @@ def scale_by_adamax(betas=(0.9, 0.999), eps=1e-8):
         m, u, tmp = (np.zeros_like(params, dtype=float) for _ in range(3))
         steps = itertools.count(1)
 
-        def apply(g, params):
+        def apply(g, params, out):
             t = next(steps)
             _accumulate(m, beta1, 1.0 - beta1, g, tmp)
             np.multiply(u, beta2, out=u)
             np.maximum(u, np.add(np.abs(g, out=tmp), eps, out=tmp), out=u)
-            return np.divide(m, np.multiply(1.0 - beta1**t, u, out=tmp), out=g)
+            return np.divide(m, np.multiply(1.0 - beta1**t, u, out=tmp), out=out)
 
         return apply
 
@@ -416,7 +408,7 @@ def scale_by_nadam(betas=(0.9, 0.999), eps=1e-8, momentum_decay=4e-3):
         m, v, denom, tmp = (np.zeros_like(params, dtype=float) for _ in range(4))
         steps, product = itertools.count(1), 1.0
 
-        def apply(g, params):
+        def apply(g, params, out):
             nonlocal product
             t = next(steps)
             product, m_weight, g_weight = coefficients(t, product)
@@ -424,9 +416,8 @@ def scale_by_nadam(betas=(0.9, 0.999), eps=1e-8, momentum_decay=4e-3):
             _accumulate(v, beta2, 1.0 - beta2, np.multiply(g, g, out=tmp), tmp)
             np.add(np.sqrt(np.divide(v, 1.0 - beta2**t, out=denom), out=denom), eps, out=denom)
             np.divide(np.multiply(m_weight, m, out=tmp), denom, out=tmp)
-            np.divide(np.multiply(g_weight, g, out=g), denom, out=g)
-            g += tmp
-            return g
+            np.divide(np.multiply(g_weight, g, out=out), denom, out=out)
+            return np.add(out, tmp, out=out)
 
         return apply
 
@@ -476,17 +467,17 @@ def scale_by_radam(betas=(0.9, 0.999), eps=1e-8):
         m, v, tmp, adaptive = (np.zeros_like(params, dtype=float) for _ in range(4))
         steps = itertools.count(1)
 
-        def apply(g, params):
+        def apply(g, params, out):
             t = next(steps)
             _accumulate(m, beta1, 1.0 - beta1, g, tmp)
             _accumulate(v, beta2, 1.0 - beta2, np.multiply(g, g, out=tmp), tmp)
-            np.divide(m, 1.0 - beta1**t, out=g)  # m̂
+            m_hat = np.divide(m, 1.0 - beta1**t, out=out)
             rectified, factor = rectification(t)
             if np.any(rectified):
-                np.multiply(g, factor, out=adaptive)
+                np.multiply(m_hat, factor, out=adaptive)
                 np.divide(adaptive, np.add(np.sqrt(v, out=tmp), eps, out=tmp), out=adaptive)
-                np.copyto(g, adaptive, where=np.broadcast_to(rectified, g.shape))
-            return g
+                np.copyto(m_hat, adaptive, where=np.broadcast_to(rectified, m_hat.shape))
+            return m_hat
 
         return apply
 
@@ -513,11 +504,11 @@ def scale_by_lion(betas=(0.9, 0.99)):
     def kernel(params):
         m, c, tmp = (np.zeros_like(params, dtype=float) for _ in range(3))
 
-        def apply(g, params):
+        def apply(g, params, out):
             np.multiply(m, beta1, out=c)
             np.add(c, np.multiply(1.0 - beta1, g, out=tmp), out=c)
             _accumulate(m, beta2, 1.0 - beta2, g, tmp)
-            return np.sign(c, out=g)
+            return np.sign(c, out=out)
 
         return apply
 
