@@ -28,6 +28,17 @@ def _accumulate(average, decay, weight, x, tmp):
     np.add(average, np.multiply(weight, x, out=tmp), out=average)
 
 
+def _moments(m, v, g, beta1, beta2):
+    """Adam's running means of g and g²: ``β₁m + (1−β₁)g`` and ``β₂v + (1−β₂)g²``."""
+    return beta1 * m + (1.0 - beta1) * g, beta2 * v + (1.0 - beta2) * (g * g)
+
+
+def _moments_in_place(m, v, g, beta1, beta2, tmp):
+    """``_moments`` for the kernels, into m and v."""
+    _accumulate(m, beta1, 1.0 - beta1, g, tmp)
+    _accumulate(v, beta2, 1.0 - beta2, np.multiply(g, g, out=tmp), tmp)
+
+
 # ---------------------------------------------------------------- stateless transforms
 
 
@@ -301,8 +312,7 @@ def scale_by_adam(betas=(0.9, 0.999), eps=1e-8, amsgrad=False):
 
     def update(g, state, params=None):
         t = state.step + 1
-        m = beta1 * state.exp_avg + (1.0 - beta1) * g
-        v = beta2 * state.exp_avg_sq + (1.0 - beta2) * (g * g)
+        m, v = _moments(state.exp_avg, state.exp_avg_sq, g, beta1, beta2)
         v_max = np.maximum(state.max_exp_avg_sq, v) if amsgrad else None
         denom = np.sqrt((v_max if amsgrad else v) / (1.0 - beta2**t)) + eps
         return (m / (1.0 - beta1**t)) / denom, ScaleByAdamState(t, m, v, v_max)
@@ -317,8 +327,7 @@ def scale_by_adam(betas=(0.9, 0.999), eps=1e-8, amsgrad=False):
 
         def apply(g, params, out):
             t = next(steps)
-            _accumulate(m, beta1, 1.0 - beta1, g, tmp)
-            _accumulate(v, beta2, 1.0 - beta2, np.multiply(g, g, out=tmp), tmp)
+            _moments_in_place(m, v, g, beta1, beta2, tmp)
             if amsgrad:
                 np.maximum(v_max, v, out=v_max)
             np.divide(v_max if amsgrad else v, 1.0 - beta2**t, out=tmp)
@@ -394,8 +403,7 @@ def scale_by_nadam(betas=(0.9, 0.999), eps=1e-8, momentum_decay=4e-3):
     def update(g, state, params=None):
         t = state.step + 1
         product, m_weight, g_weight = coefficients(t, state.mu_product)
-        m = beta1 * state.exp_avg + (1.0 - beta1) * g
-        v = beta2 * state.exp_avg_sq + (1.0 - beta2) * (g * g)
+        m, v = _moments(state.exp_avg, state.exp_avg_sq, g, beta1, beta2)
         denom = np.sqrt(v / (1.0 - beta2**t)) + eps
         out = m_weight * m / denom + g_weight * g / denom
         return out, ScaleByNadamState(t, product, m, v)
@@ -412,8 +420,7 @@ def scale_by_nadam(betas=(0.9, 0.999), eps=1e-8, momentum_decay=4e-3):
             nonlocal product
             t = next(steps)
             product, m_weight, g_weight = coefficients(t, product)
-            _accumulate(m, beta1, 1.0 - beta1, g, tmp)
-            _accumulate(v, beta2, 1.0 - beta2, np.multiply(g, g, out=tmp), tmp)
+            _moments_in_place(m, v, g, beta1, beta2, tmp)
             np.add(np.sqrt(np.divide(v, 1.0 - beta2**t, out=denom), out=denom), eps, out=denom)
             np.divide(np.multiply(m_weight, m, out=tmp), denom, out=tmp)
             np.divide(np.multiply(g_weight, g, out=out), denom, out=out)
@@ -451,8 +458,7 @@ def scale_by_radam(betas=(0.9, 0.999), eps=1e-8):
 
     def update(g, state, params=None):
         t = state.step + 1
-        m = beta1 * state.exp_avg + (1.0 - beta1) * g
-        v = beta2 * state.exp_avg_sq + (1.0 - beta2) * (g * g)
+        m, v = _moments(state.exp_avg, state.exp_avg_sq, g, beta1, beta2)
         m_hat = m / (1.0 - beta1**t)
         rectified, factor = rectification(t)
         adaptive = m_hat * factor / (np.sqrt(v) + eps)
@@ -469,8 +475,7 @@ def scale_by_radam(betas=(0.9, 0.999), eps=1e-8):
 
         def apply(g, params, out):
             t = next(steps)
-            _accumulate(m, beta1, 1.0 - beta1, g, tmp)
-            _accumulate(v, beta2, 1.0 - beta2, np.multiply(g, g, out=tmp), tmp)
+            _moments_in_place(m, v, g, beta1, beta2, tmp)
             m_hat = np.divide(m, 1.0 - beta1**t, out=out)
             rectified, factor = rectification(t)
             if np.any(rectified):
