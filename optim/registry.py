@@ -179,7 +179,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = dict(
                 r"\theta_t &= \theta_{t-1} - \alpha\, v_t"
                 r" \quad \left(\text{or } \alpha\,\tfrac{v_t}{1-\beta^t}\right)",
             ),
-            "Polyak (1964); Ng, deeplearning.ai (the EWA form)",
+            "Polyak (1964); the article's exponentially-weighted-average form",
         ),
         _spec(
             "nesterov",
