@@ -293,7 +293,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = dict(
             [_lr(0.05), _beta1(), _beta2(), _eps(), _AMSGRAD, _weight_decay()],
             "Momentum and RMSProp together, with bias-corrected averages.",
             _aligned(
-                _G + r" \quad m_0 = v_0 = 0",
+                _G + r", \quad m_0 = v_0 = 0",
                 _ADAM_MOMENTS + r"\theta_t &= \theta_{t-1} - \alpha\,"
                 r"\frac{m_t/(1-\beta_1^t)}{\sqrt{v_t/(1-\beta_2^t)} + \varepsilon}",
             ),
