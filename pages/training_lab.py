@@ -99,7 +99,7 @@ def network_controls(url: UrlState) -> lab.MLP:
     try:
         widths = lab.parse_widths(text)
     except ValueError as error:
-        st.error(f"{error}. Using {default}.", icon="✏️")
+        st.error(f"{error}. Using {default}.", icon=":material/edit:")
         widths = lab.DEFAULT_HIDDEN
     network = lab.MLP(widths, activation)
     st.caption(f"Network {network}: {network.n_params:,} weights and biases.")
@@ -180,11 +180,19 @@ def optimizer_slots(url: UrlState) -> list[tuple[str, object, str, tuple]]:
             opt = optim.OPTIMIZERS[name].build(**dict(values))
             runs.append((label, opt, color, (name, values, color)))
         except ValueError as error:
-            column.error(f"{error}", icon="⚠️")
+            column.error(f"{error}", icon=":material/warning:")
     return runs
 
 
 # ------------------------------------------------------------------------------ training
+
+
+def draw_curves(slot, run: LabRun, clock: str, key: str, live: bool = False) -> None:
+    """The loss and accuracy curves of ``run`` so far, in ``slot``; while training (``live``)
+    the epoch axis spans every planned epoch so the curves grow across it."""
+    with slot:
+        epochs = run.epochs if live else None
+        show(curves_figure(run.histories, run.colors, clock=clock, epochs=epochs), key=key)
 
 
 def train_live(run: LabRun, optimizers, batch_size: int | None, seed: int, slots) -> None:
@@ -201,11 +209,7 @@ def train_live(run: LabRun, optimizers, batch_size: int | None, seed: int, slots
         )
         if done or now - last_draw[0] > REDRAW_SECONDS:
             last_draw[0] = now
-            with chart_slot:
-                show(
-                    curves_figure(run.histories, run.colors, clock=clock),
-                    key=f"lab.live.{progress.epoch}",
-                )
+            draw_curves(chart_slot, run, clock, key=f"lab.live.{progress.epoch}", live=not done)
 
     lab.train(
         run.network,
@@ -218,13 +222,13 @@ def train_live(run: LabRun, optimizers, batch_size: int | None, seed: int, slots
     )
 
 
-def results(run: LabRun, clock: str, target: float) -> None:
+def results(run: LabRun, target: float) -> None:
     """Summary table and the decision boundaries of the run kept in session state."""
     if run.completed < run.epochs:  # Stop, or another control changed while training
         st.info(
             f"Stopped after epoch {run.completed} of {run.epochs}; "
             "what was trained so far is shown.",
-            icon="⏹️",
+            icon=":material/stop:",
         )
     for history in run.histories:
         if history.diverged_at is not None:
@@ -232,7 +236,7 @@ def results(run: LabRun, clock: str, target: float) -> None:
                 f"{history.label}: diverged in epoch {history.diverged_at} "
                 "(loss not finite or weights beyond ±10⁶); kept its last good weights",
                 color="red",
-                icon="⚠️",
+                icon=":material/warning:",
             )
     st.subheader("Summary", divider="gray")
     st.dataframe(
@@ -240,12 +244,14 @@ def results(run: LabRun, clock: str, target: float) -> None:
         hide_index=True,
         width="stretch",
         column_config={
+            "optimizer": st.column_config.TextColumn(width="medium"),
             "final test accuracy": st.column_config.NumberColumn(format="percent"),
-            "final training loss": st.column_config.NumberColumn(format="%.4f"),
-            "final test loss": st.column_config.NumberColumn(format="%.4f"),
+            "final training loss": st.column_config.NumberColumn(format="%.4g"),
+            "final test loss": st.column_config.NumberColumn(format="%.4g"),
             "epochs to target": st.column_config.TextColumn(f"epochs to loss ≤ {target:g}"),
             "seconds to target": st.column_config.TextColumn(f"seconds to loss ≤ {target:g}"),
             "training seconds": st.column_config.NumberColumn(format="%.2f"),
+            "status": st.column_config.TextColumn(width="medium"),
         },
     )
     st.subheader("Decision boundaries", divider="gray")
@@ -296,7 +302,7 @@ settings = (
 
 buttons = st.columns([1, 1, 6], vertical_alignment="center")
 train_clicked = buttons[0].button(
-    "Train", type="primary", icon="▶️", key="lab.train", disabled=not optimizers
+    "Train", type="primary", icon=":material/play_arrow:", key="lab.train", disabled=not optimizers
 )
 stop_slot, progress_slot = buttons[1].empty(), buttons[2].empty()
 
@@ -310,7 +316,7 @@ chart_slot = st.empty()
 if train_clicked and optimizers:
     run = LabRun(settings, network, data, [color for _, _, color, _ in optimizers], [], epochs)
     st.session_state[RESULT] = run
-    stop_slot.button("Stop", icon="⏹️", key="lab.stop")
+    stop_slot.button("Stop", icon=":material/stop:", key="lab.stop")
     try:
         train_live(
             run,
@@ -321,19 +327,19 @@ if train_clicked and optimizers:
         )
     except ValueError as error:
         st.session_state.pop(RESULT, None)
-        st.error(f"Cannot train with these settings: {error}", icon="🚫")
+        st.error(f"Cannot train with these settings: {error}", icon=":material/block:")
     stop_slot.empty()
 
 run = st.session_state.get(RESULT)
 if run is not None and run.histories:
     if not train_clicked:
-        with chart_slot:
-            show(curves_figure(run.histories, run.colors, clock=clock), key="lab.curves")
+        draw_curves(chart_slot, run, clock, key="lab.curves")
     if run.settings != settings:
         st.caption("These results were trained with other settings; press Train to update them.")
-    results(run, clock, target)
+    results(run, target)
 elif run is None:
-    chart_slot.info("Press **Train** to train the network with every optimizer.", icon="▶️")
+    prompt = "Press **Train** to train the network with every optimizer."
+    chart_slot.info(prompt, icon=":material/play_arrow:")
 
 url.finish()
 UrlState.show_warnings(warnings)

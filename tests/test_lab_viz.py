@@ -113,3 +113,11 @@ def test_data_figure_shows_every_point_once_by_class_and_split():
         "class 1 (test)": int((DATA.y_test == 1).sum()),
     }
     assert sum(counts.values()) == 40
+
+
+def test_a_blow_up_does_not_flatten_the_loss_axis():
+    wild = history("wild", [0.7, 50.0, 1e11], diverged_at=3)
+    fig = curves_figure([HISTORIES[0], wild], ["#111111", "#222222"])
+    low, high = fig["layout"]["yaxis"]["range"]
+    # from the best loss reached (0.1) to ten times the largest first loss (0.77), padded
+    assert 0.07 < 10**low < 0.1 and 7.7 < 10**high < 11  # 50 and 1e11 are off the chart

@@ -117,14 +117,37 @@ def _curve_traces(history: History, color: str, clock: str) -> list:
     return traces
 
 
+def loss_axis_range(histories: list[History], headroom: float = 10.0) -> list[float] | None:
+    """log10 range of the loss axis: everything recorded, capped at ``headroom`` × the largest
+    initial loss, so one optimizer heading for divergence never flattens the others."""
+    values = np.concatenate([np.r_[h.train_loss, h.test_loss] for h in histories] or [[]])
+    values = values[np.isfinite(values) & (values > 0)]
+    if not values.size:
+        return None
+    start = max(max(h.train_loss[0], h.test_loss[0]) for h in histories if h.train_loss)
+    low, high = np.log10(values.min()), np.log10(min(values.max(), headroom * start))
+    pad = 0.05 * max(high - low, 1e-3)
+    return [float(low - pad), float(high + pad)]
+
+
 def curves_figure(
-    histories: list[History], colors: list[str], *, clock: str = "epoch", height: int = 360
+    histories: list[History],
+    colors: list[str],
+    *,
+    clock: str = "epoch",
+    epochs: int | None = None,
+    height: int = 360,
 ) -> dict:
-    """Loss (log scale) and accuracy of every optimizer against epochs or training seconds."""
+    """Loss (log scale) and accuracy of every optimizer against epochs or training seconds.
+
+    ``epochs`` fixes the epoch axis at [0, epochs], so curves grow across it while training.
+    """
     if clock not in CLOCKS:
         raise ValueError(f"clock: choose one of {', '.join(CLOCKS)}, got {clock!r}")
     data = [t for h, c in zip(histories, colors, strict=True) for t in _curve_traces(h, c, clock)]
     axis_title = {"title": {"text": CLOCKS[clock]}}
+    if clock == "epoch" and epochs:
+        axis_title["range"] = [0, epochs]
     return {
         "data": data,
         "layout": {
@@ -132,7 +155,11 @@ def curves_figure(
             "margin": {"l": 60, "r": 20, "t": 40, "b": 40},
             "xaxis": {"domain": [0.0, 0.46], **axis_title},
             "xaxis2": {"domain": [0.56, 1.0], "anchor": "y2", **axis_title},
-            "yaxis": {"type": "log", "title": {"text": "binary cross-entropy (log scale)"}},
+            "yaxis": {
+                "type": "log",
+                "range": loss_axis_range(histories),
+                "title": {"text": "binary cross-entropy (log scale)"},
+            },
             "yaxis2": {"anchor": "x2", "title": {"text": "accuracy"}, "tickformat": ".0%"},
             "annotations": [
                 {
