@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.figures import show
 from ui.knobs import Knob, knob_widget
 from ui.lessons import (
     PRESETS,
@@ -10,12 +11,14 @@ from ui.lessons import (
     begin_page,
     cached_stock_series,
     end_page,
+    ewa_chart,
     lesson_header,
     playground_button,
     read_series_csv,
+    weights_chart,
 )
 from ui.url_state import Choice, Flag
-from viz.ewa import ARTICLE_BETAS, ewa_figure, weights_figure, window
+from viz.ewa import ARTICLE_BETAS, window
 
 SOURCES = {"stock": "A stock price (ships with plotly)", "upload": "My own CSV file"}
 
@@ -97,21 +100,14 @@ else:
             name, x_title = column, table.x_title
 
 if values is not None:
-    figure = ewa_figure(
-        x,
-        values,
-        own_beta=own_beta,
-        bias_correction=bias_correction,
-        series_name=name,
-        x_title=x_title,
-    )
-    st.plotly_chart(figure, key="ewa_chart")
+    chart = ewa_chart(x, values, own_beta, bias_correction, name, x_title)
+    show(chart, key="ewa_chart")
     st.caption(
         f"β = {', '.join(f'{b:g}' for b in ARTICLE_BETAS)} as in the article, and your "
         f"β = {own_beta:g}, which averages over about {window(own_beta):.0f} points. "
         f"Bias correction is {'on' if bias_correction else 'off'}; v₀ = 0."
     )
-st.plotly_chart(weights_figure((*ARTICLE_BETAS,)), key="weights_chart")
+show(weights_chart(), key="weights_chart")
 st.markdown(
     "Momentum is this average taken over gradients. See it smooth gradient descent's zig-zag "
     "in a ravine, with your β:"

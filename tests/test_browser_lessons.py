@@ -105,3 +105,18 @@ def test_ewa_upload_explains_a_bad_file_and_draws_a_good_one(live_app, page, tmp
     page.get_by_text("price: exponentially weighted averages").wait_for(timeout=30_000)
     assert page.get_by_text("no column of numbers").count() == 0
     assert_clean(page)
+
+
+def test_open_in_playground_carries_the_lessons_settings(live_app, page):
+    page.goto(f"{live_app}/learning_rate")
+    wait_for_charts(page, 1, charts=1)
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="Open in Playground").first.click()
+    playground = opened.value
+    playground.wait_for_selector(".js-plotly-plot", timeout=120_000)
+    playground.get_by_text("Optimizer Playground").first.wait_for(timeout=60_000)
+    for label in ("1 · Gradient descent α=0.01", "2 · Gradient descent α=0.15"):
+        playground.get_by_text(label).first.wait_for(timeout=30_000)
+    # the Playground rewrites its URL with the values that differ from its defaults
+    assert "r1.lr=0.15" in playground.url and "view=side" in playground.url
+    assert playground.locator("[data-testid=stException]").count() == 0

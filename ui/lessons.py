@@ -38,6 +38,7 @@ from ui.figures import show
 from ui.knobs import knob_widget
 from ui.race import trajectories
 from ui.url_state import UrlState
+from viz.ewa import ewa_figure, weights_figure
 from viz.minibatch import batches_figure, loss_figure, on_common_clock
 from viz.minibatch import run_label as minibatch_label
 from viz.trajectory import PALETTE, Trajectory, background_lines, trajectory_figure
@@ -188,6 +189,25 @@ def update_rules(names: tuple[str, ...]) -> None:
 @st.cache_data(max_entries=8, show_spinner=False)
 def cached_stock_series(symbol: str) -> tuple[np.ndarray, np.ndarray]:
     return stock_series(symbol)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def ewa_chart(x, values, own_beta, bias_correction: bool, name: str, x_title: str) -> dict:
+    """The EWA lesson's main figure as a dict (see viz.ewa.ewa_figure)."""
+    figure = ewa_figure(
+        x,
+        values,
+        own_beta=own_beta,
+        bias_correction=bias_correction,
+        series_name=name,
+        x_title=x_title,
+    )
+    return figure.to_dict()
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def weights_chart() -> dict:
+    return weights_figure().to_dict()
 
 
 # ---------------------------------------------------------------- presets: a figure's settings
