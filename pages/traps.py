@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+import optim
 from ui.knobs import Knob, knob_widget
 from ui.lessons import (
     PRESETS,
@@ -47,7 +48,7 @@ struggle: a **local minimum** that is not the best one, a **saddle point** where
 is zero without a minimum, a **plateau** where it nearly vanishes, and a **cliff** where it
 explodes. Each figure below uses the article's settings; move the learning rates and replay.
 """,
-    r"\theta_t = \theta_{t-1} - \alpha\, g_t,\qquad g_t = \nabla J(\theta_{t-1})",
+    optim.OPTIMIZERS["gd"].latex,
 )
 warnings = st.container()
 
