@@ -1,12 +1,16 @@
-"""Helpers shared by the article's lesson pages.
+"""Helpers shared by the article's lesson pages (Streamlit side; figures come from viz).
 
-- `Preset`/`PRESETS`: each of the article's figures as exact settings (surface, runs, start,
-  steps, trail), with a caption stating them; `show_preset` draws it with the Playground's
-  animated chart and cached engine calls, `edit_runs` builds controls from the registry, and
+- Page furniture: `begin_page` / `fragment_done` / `end_page` (URL state that works with
+  fragments), `lesson_header` (title, explanation, equation), `update_rules` (registry LaTeX).
+- `Preset` / `PRESETS`: each of the article's figures as exact settings (surface, runs, start,
+  steps, trail) with a caption stating them; `show_preset` draws one with the Playground's
+  animated chart and cached engine calls, `edit_runs` builds its controls from the registry,
   `playground_url` writes the same settings in the Playground's URL format.
+- The mini-batch lesson: `MiniBatchSetup`, its cached runs and figures, and a Playground link
+  that types the exact MSE as f(x, y).
 - `read_series_csv`: a user's uploaded CSV turned into numeric series, or a `SeriesFileError`
-  whose message says plainly what is wrong (empty, too large, not text, no numbers, ...).
-- `stock_series`: the weekly stock prices that plotly ships offline (`plotly.data.stocks()`).
+  whose message says plainly what is wrong (empty, too large, not text, no numbers, ...);
+  `stock_series`: the weekly stock prices plotly ships offline (`plotly.data.stocks()`).
 """
 
 from __future__ import annotations
