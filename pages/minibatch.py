@@ -82,7 +82,8 @@ def minibatch_lesson():
         for name, run in runs.items():
             note = f", diverged at iteration {run.diverged_at}" if run.diverged_at > 0 else ""
             st.markdown(
-                f"**{name}**: {len(run.path) - 1} updates, final J = {run.loss[-1]:.4g} "
+                f"**{name}**: {len(run.path) - 1} update{'s' * (len(run.path) != 2)}, "
+                f"final J = {run.loss[-1]:.4g} "
                 f"(minimum {cost.minimum_value:.4g}){note}"
             )
     show(losses, key="minibatch_loss")

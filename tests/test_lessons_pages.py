@@ -34,6 +34,7 @@ CHANGES = [
     ("minibatch", "slider", "mb.noise", 1.0, "1"),
     ("minibatch", "slider", "mb.seed", 5, "5"),
     ("minibatch", "slider", "mb.batch_size", 1, "1"),
+    ("minibatch", "slider", "mb.batch_size", 500, "500"),  # more than the data: a full batch
     ("minibatch", "slider", "mb.epochs", 3, "3"),
     ("minibatch", "select_slider", "mb.lr", 0.05, "0.05"),
     ("ewa", "slider", "beta", 0.7, "0.7"),

@@ -512,13 +512,19 @@ class MiniBatchSetup:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def minibatch_runs(setup: MiniBatchSetup) -> dict[str, MiniBatchRun]:
-    """Full batch and the chosen batch size, the same number of epochs, from the same start."""
+    """Full batch and the chosen batch size, the same number of epochs, from the same start.
+
+    A batch size of at least m is the full batch again; its label says it is the user's run.
+    """
     cost = setup.cost()
-    runs = [
+    full, chosen = (
         minibatch_run(optim.gd(lr=setup.lr), cost, batch, setup.epochs, seed=setup.seed)
         for batch in (setup.size, setup.batch_size)
-    ]
-    return {minibatch_label(run, setup.size): run for run in runs}
+    )
+    label = minibatch_label(chosen, setup.size)
+    if chosen.batch_size == full.batch_size:
+        label = f"batch size {setup.batch_size} ≥ m: {label}"
+    return {minibatch_label(full, setup.size): full, label: chosen}
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
