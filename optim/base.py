@@ -124,6 +124,16 @@ def check(
     return float(array) if array.ndim == 0 else array
 
 
+def check_count(value, name: str, low: int = 0) -> int:
+    """A whole number ≥ ``low`` (a step count, a seed), or ValueError naming ``name``."""
+    if isinstance(value, int | np.integer) and not isinstance(value, bool) and value >= low:
+        return int(value)  # exact even beyond 2⁵³ (seeds)
+    number = check(value, name, low)
+    if np.ndim(number) or number != int(number):
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    return int(number)
+
+
 def check_betas(betas, name: str = "betas") -> tuple[Hyper, Hyper]:
     """Two decay rates, each in [0, 1)."""
     try:

@@ -4,7 +4,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from optim.base import GradientTransformation, check
+from optim.base import GradientTransformation, check, check_count
 
 # Points stepped together when the path is not recorded: 4,096 points of 2 coordinates keep
 # an optimizer's few state and scratch arrays (64 KiB each) inside the CPU's L2 cache.
@@ -40,7 +40,7 @@ def run(
     blocks when the optimizer allows it (no per-point hyperparameters, no noise stream).
     """
     x0 = _check_points(x0)
-    steps = int(check(steps, "steps"))
+    steps = check_count(steps, "steps")
     bound = check(bound, "bound", np.finfo(float).tiny, 1e150)  # bound² must stay finite
     with np.errstate(all="ignore"):
         if record:

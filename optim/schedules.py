@@ -7,7 +7,7 @@ of the same name where one exists.
 
 import numpy as np
 
-from optim.base import check, is_shared
+from optim.base import check, check_count, is_shared
 
 
 def _schedule(fn, *params):
@@ -25,7 +25,7 @@ def constant_schedule(value) -> callable:
 def step_schedule(init_value, step_size: int, gamma=0.1) -> callable:
     """``init_value · gamma^⌊step / step_size⌋`` (torch StepLR)."""
     init_value = check(init_value, "init_value")
-    step_size = int(check(step_size, "step_size", 1))
+    step_size = check_count(step_size, "step_size", 1)
     gamma = check(gamma, "gamma")
     return _schedule(
         lambda step: init_value * gamma ** (np.asarray(step) // step_size), init_value, gamma
@@ -48,7 +48,7 @@ def cosine_schedule(init_value, decay_steps: int, min_value=0.0) -> callable:
     """``min + (init − min)·(1 + cos(π·min(t, T)/T))/2`` with T = decay_steps (CosineAnnealingLR,
     held at ``min_value`` after T steps instead of rising again)."""
     init_value = check(init_value, "init_value")
-    decay_steps = int(check(decay_steps, "decay_steps", 1))
+    decay_steps = check_count(decay_steps, "decay_steps", 1)
     min_value = check(min_value, "min_value")
     return _schedule(
         lambda step: min_value + (init_value - min_value) * _cosine(np.asarray(step) / decay_steps),
@@ -63,8 +63,8 @@ def warmup_cosine_schedule(
     """Linear from ``init_value`` to ``peak_value`` over ``warmup_steps``, then a cosine from
     ``peak_value`` down to ``end_value`` over the next ``decay_steps``, then ``end_value``."""
     peak_value = check(peak_value, "peak_value")
-    warmup_steps = int(check(warmup_steps, "warmup_steps"))
-    decay_steps = int(check(decay_steps, "decay_steps", 1))
+    warmup_steps = check_count(warmup_steps, "warmup_steps")
+    decay_steps = check_count(decay_steps, "decay_steps", 1)
     init_value = check(init_value, "init_value")
     end_value = check(end_value, "end_value")
 

@@ -14,6 +14,7 @@ from optim.base import (
     EmptyState,
     check,
     check_betas,
+    check_count,
     check_flag,
     stateless,
     transformation,
@@ -106,7 +107,7 @@ def add_noise(sigma, seed: int = 0):
     with its own counter block per step, so runs are reproducible and ``update`` stays pure.
     Put it first in a chain to mimic stochastic gradients."""
     sigma = check(sigma, "sigma", allow_schedule=True)
-    seed = int(check(seed, "seed"))
+    seed = check_count(seed, "seed")
 
     def noisy(g, step):
         stream = np.random.Generator(np.random.Philox(key=seed, counter=[0, step, 0, 0]))

@@ -64,6 +64,8 @@ BAD = [
     (optim.add_noise, {"sigma": -1.0}, "sigma"),
     (optim.trace, {"beta": 0.9, "init": "ones"}, "init"),
     (optim.step_schedule, {"init_value": 0.1, "step_size": 0}, "step_size"),
+    (optim.step_schedule, {"init_value": 0.1, "step_size": 2.5}, "step_size"),
+    (optim.add_noise, {"sigma": 0.1, "seed": 1.5}, "seed"),
     (optim.cosine_schedule, {"init_value": -0.1, "decay_steps": 10}, "init_value"),
 ]
 
@@ -81,6 +83,7 @@ def test_bad_hyperparameters_raise_value_error_naming_them(factory, kwargs, word
         ({"x0": [[np.nan, 0.0]]}, "x0"),
         ({"x0": [["a", "b"]]}, "x0"),
         ({"steps": -1}, "steps"),
+        ({"steps": 2.5}, "steps"),
         ({"bound": 0.0}, "bound"),
         ({"grad_fn": lambda p: p[:, :1]}, "grad_fn"),
     ],
