@@ -382,6 +382,22 @@ def test_per_point_hyperparameters_and_noise_are_not_split_into_blocks(monkeypat
         )
 
 
+def test_a_hand_written_transformation_chains_and_runs():
+    """Any (init, update) pair composes; run falls back to its pure update."""
+    sign_descent = optim.GradientTransformation(
+        init=lambda params: None, update=lambda g, state, params=None: (np.sign(g), state)
+    )
+    opt = optim.chain(sign_descent, optim.scale_by_lr(0.1))
+    result = optim.run(opt, quadratic_grad, STARTS, 5)
+    x = STARTS
+    for _ in range(5):
+        x = x - 0.1 * np.sign(quadratic_grad(x))
+    np.testing.assert_allclose(result.final, x, rtol=1e-15)
+    np.testing.assert_array_equal(
+        optim.run(opt, quadratic_grad, STARTS, 5, record=False).final, result.final
+    )
+
+
 def test_run_does_not_touch_the_callers_arrays():
     x0 = STARTS.copy()
     shared = np.ones_like(x0)
