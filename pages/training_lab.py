@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -19,7 +19,7 @@ import lab
 import optim
 from ui.controls import optimizer_controls, run_label
 from ui.figures import show
-from ui.knobs import Knob, knob_widget
+from ui.knobs import Knob, knob_field, knob_widget
 from ui.url_state import Choice, Number, Text, UrlState
 from viz.training import CLOCKS, boundaries_figure, curves_figure, data_figure, summary_table
 from viz.trajectory import PALETTE
@@ -141,13 +141,25 @@ def factory_defaults(name: str) -> dict:
     }
 
 
-def seed_network_defaults(url: UrlState, prefix: str) -> None:
-    """Start each optimizer of slot ``prefix`` at its factory defaults unless the link sets one."""
+def seed_network_defaults(url: UrlState, prefix: str, default: str) -> None:
+    """Start each optimizer of slot ``prefix`` at its factory defaults unless the link sets a
+    value for the optimizer it chooses."""
+    linked = st.query_params.get(f"{prefix}.opt", default) if url.first_run else None
     for name in optim.OPTIMIZERS:
         for key, value in factory_defaults(name).items():
-            if url.first_run and f"{prefix}.{key}" in st.query_params:
+            if name == linked and f"{prefix}.{key}" in st.query_params:
                 continue
             st.session_state.setdefault(f"{prefix}.{name}.{key}", value)
+
+
+def mirror_against_factory_defaults(url: UrlState, prefix: str, name: str, values) -> None:
+    """Keep a hyperparameter in the link exactly when it differs from the factory default the
+    slot starts from (the registry's default is what ``optimizer_controls`` compared with)."""
+    defaults = factory_defaults(name)
+    for h in optim.OPTIMIZERS[name].hyperparameters:
+        if h.name in defaults:
+            field = knob_field(replace(h, default=defaults[h.name]))
+            url.mirror(f"{prefix}.{h.name}", dict(values)[h.name], field)
 
 
 def optimizer_slots(url: UrlState) -> list[tuple[str, object, str, tuple]]:
@@ -169,11 +181,12 @@ def optimizer_slots(url: UrlState) -> list[tuple[str, object, str, tuple]]:
     for index, column in enumerate(st.columns(count)):
         prefix = f"o{index}"
         default = DEFAULT_OPTIMIZERS[index] if index < len(DEFAULT_OPTIMIZERS) else "adam"
-        seed_network_defaults(url, prefix)
+        seed_network_defaults(url, prefix, default)
         with column, st.popover(f"Optimizer {index + 1}", width="stretch"):
             name, values, color = optimizer_controls(
                 url, prefix, default=default, color=PALETTE[index % len(PALETTE)]
             )
+        mirror_against_factory_defaults(url, prefix, name, values)
         label = f"{index + 1} · {run_label(name, values)}"
         column.markdown(f":gray[{label}]")
         try:

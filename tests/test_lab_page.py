@@ -130,6 +130,17 @@ def test_every_control_changes_the_page_and_the_link(app_test, chart_figures):
     assert sum(t["line"]["color"] == "#123456" for t in curves["data"] if "line" in t) == 4
 
 
+def test_links_stay_short_and_keep_a_value_equal_to_the_registry_default(app_test):
+    at = app_test(PAGE)
+    assert not at.query_params  # the slots' PyTorch defaults are not written out
+    at.select_slider(key="o3.adam.lr").set_value(optim.OPTIMIZERS["adam"].defaults()["lr"])
+    at.run()
+    assert at.query_params["o3.lr"] == "0.05"
+    again = app_test(PAGE, query={"o3.lr": "0.05"})
+    assert again.select_slider(key="o3.adam.lr").value == 0.05
+    assert again.select_slider(key="o2.rmsprop.lr").value == 0.01  # others keep their defaults
+
+
 def test_a_link_restores_the_settings(app_test):
     query = {
         "data": "xor",
