@@ -261,8 +261,12 @@ def results(run: LabRun, target: float) -> None:
             "final test accuracy": st.column_config.NumberColumn(format="percent"),
             "final training loss": st.column_config.NumberColumn(format="%.4g"),
             "final test loss": st.column_config.NumberColumn(format="%.4g"),
-            "epochs to target": st.column_config.TextColumn(f"epochs to loss ≤ {target:g}"),
-            "seconds to target": st.column_config.TextColumn(f"seconds to loss ≤ {target:g}"),
+            "epochs to target": st.column_config.TextColumn(
+                f"epochs to training loss ≤ {target:g}"
+            ),
+            "seconds to target": st.column_config.TextColumn(
+                f"seconds to training loss ≤ {target:g}"
+            ),
             "training seconds": st.column_config.NumberColumn(format="%.2f"),
             "status": st.column_config.TextColumn(width="medium"),
         },

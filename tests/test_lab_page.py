@@ -130,6 +130,19 @@ def test_every_control_changes_the_page_and_the_link(app_test, chart_figures):
     assert sum(t["line"]["color"] == "#123456" for t in curves["data"] if "line" in t) == 4
 
 
+def test_a_diverging_optimizer_is_marked_while_the_other_finishes(app_test, chart_figures):
+    query = {"n": "400", "epochs": "8", "count": "2", "o0.opt": "sgd", "o0.lr": "1",
+             "o0.momentum": "0.9", "o1.opt": "adam"}  # fmt: skip
+    at = train(app_test(PAGE, query=query))
+    assert not at.exception
+    (badge,) = [m.value for m in at.markdown if "diverged in epoch" in m.value]
+    assert "1 · SGD (PyTorch) α=1" in badge
+    status = list(at.dataframe[0].value["status"])
+    assert status[0].startswith("diverged in epoch") and status[1] == "8 epochs"
+    markers = [t for t in chart_figures(at)[1]["data"] if t["mode"] == "markers+text"]
+    assert len(markers) == 2 and markers[0]["text"][0].startswith("diverged in epoch")
+
+
 def test_links_stay_short_and_keep_a_value_equal_to_the_registry_default(app_test):
     at = app_test(PAGE)
     assert not at.query_params  # the slots' PyTorch defaults are not written out
