@@ -114,7 +114,8 @@ def train(
     batch_size = len(data.y_train) if batch_size is None else batch_size
     _check_settings(data, optimizers, epochs, batch_size)
     theta0 = network.init(seed)
-    initial = _scores(network, theta0, data)
+    scorers = (network.backprop(len(data.y_train)), network.backprop(len(data.y_test)))
+    initial = _scores(scorers, theta0, data)
     if not math.isfinite(initial[0][0]):
         raise ValueError("loss: not finite at the initial weights; check the data and network")
 
@@ -143,7 +144,7 @@ def train(
             with np.errstate(all="ignore"):
                 params, states[i] = _epoch(opt, history.params, states[i], x, y, batches, backprops)
             seconds[i] += time.perf_counter() - start
-            scores = _scores(network, params, data)
+            scores = _scores(scorers, params, data)
             if math.isfinite(scores[0][0]) and np.abs(params).max() <= bound:
                 history.params = params
                 history.record(epoch, seconds[i], *scores)
@@ -155,12 +156,13 @@ def train(
     return TrainingResult(histories, epochs, epoch, stopped=epoch < epochs)
 
 
-def _scores(network: MLP, params: np.ndarray, data: Dataset) -> tuple[tuple, tuple]:
+def _scores(scorers: tuple, params: np.ndarray, data: Dataset) -> tuple[tuple, tuple]:
     """(loss, accuracy) on the training split and on the test split; never a warning."""
+    train_split, test_split = scorers
     with np.errstate(all="ignore"):
         return (
-            network.evaluate(params, data.x_train, data.y_train),
-            network.evaluate(params, data.x_test, data.y_test),
+            train_split.evaluate(params, data.x_train, data.y_train),
+            test_split.evaluate(params, data.x_test, data.y_test),
         )
 
 
