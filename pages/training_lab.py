@@ -317,7 +317,7 @@ settings = (
     tuple(chosen for *_, chosen in optimizers),
 )
 
-buttons = st.columns([1, 1, 6], vertical_alignment="center")
+buttons = st.columns([2, 2, 5], vertical_alignment="center")
 train_clicked = buttons[0].button(
     "Train", type="primary", icon=":material/play_arrow:", key="lab.train", disabled=not optimizers
 )
