@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -155,6 +156,18 @@ BASELINE_APP = (
 BASELINE_PAINTED = "() => document.querySelector('.js-plotly-plot .scatterlayer') !== null"
 
 
+def wait_healthy(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as response:
+                if response.read().strip() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"streamlit did not start on port {port}")
+
+
 def paint_times(script: Path, query: str, painted: str, port: int, loads: int) -> list[float]:
     """Seconds from navigation to ``painted`` for ``loads`` page loads in one browser context
     (so the HTTP and code caches warm up as a returning visitor's would); the server's
@@ -168,6 +181,7 @@ def paint_times(script: Path, query: str, painted: str, port: int, loads: int) -
     )  # fmt: skip
     times = []
     try:
+        wait_healthy(port, server)
         with sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path="/usr/bin/chromium",

@@ -59,11 +59,18 @@ def test_play_keeps_the_background_and_moves_the_runners(live_app, page):
     start = current_points(page)
 
     page.locator(".js-plotly-plot g.updatemenu-button").first.click()
-    page.wait_for_timeout(1500)
+    page.wait_for_function(  # playing: the slider has left step 0 (12 s of frames at 1x)
+        "() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active > 5",
+        timeout=30_000,
+    )
     during = plot_pixels(page, "during-play")
     page.screenshot(path=str(SHOTS / "page-during-play.png"))
     moved = current_points(page)
 
+    still_playing = page.evaluate(
+        "() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active < 299"
+    )
+    assert still_playing  # the "during" screenshot was taken mid-animation
     # A blank (white) plot area has almost no variance; the surface image has plenty.
     assert during.std() > 20 and before.std() > 20
     assert during.mean() < 200  # the dark-blue surface is still there, not a white sheet

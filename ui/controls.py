@@ -84,7 +84,7 @@ def _custom_surface(url: UrlState, box):
     try:
         surface = get_surface(spec)
     except (surfaces.ExpressionError, ValueError) as error:
-        box.error(f"{error}\n\nShowing the last good surface.", icon="✏️")
+        box.error(f"{error}\n\nShowing the last good surface.", icon=":material/edit:")
         spec = SurfaceSpec(CUSTOM, expression=fallback[0], domain=fallback[1])
         surface = get_surface(spec)
     st.session_state["_last_good_custom"] = (spec.expression, spec.domain)
@@ -146,7 +146,6 @@ def optimizer_controls(url: UrlState, prefix: str, *, default: str, color: str, 
     )
     spec = optim.OPTIMIZERS[name]
     box.caption(spec.description)
-    box.latex(spec.latex)
     values = tuple(
         (
             h.name,
