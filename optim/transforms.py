@@ -6,6 +6,7 @@ transformation that owns it; ``update`` returns a new one and never mutates its 
 """
 
 import itertools
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -447,21 +448,32 @@ def scale_by_radam(betas=(0.9, 0.999), eps=1e-8):
     eps = check(eps, "eps")
 
     def rectification(t):
-        """Where ρ_t > 5, and the factor r_t·√(1−β₂ᵗ) of the adaptive step there."""
+        """Where ρ_t > 5, and the factor r_t·√(1−β₂ᵗ) of the adaptive step there (plain
+        Python floats when β₂ is a float: this runs every step)."""
         correction2 = 1.0 - beta2**t
         rho_inf = 2.0 / (1.0 - beta2) - 1.0
         rho = rho_inf - 2.0 * t * beta2**t / correction2
         rectified = rho > 5.0
-        # Where not rectified ρ ≤ ρ_∞ ≤ 5; substitute 6 there so r_t stays defined.
-        rho, rho_inf = np.where(rectified, rho, 6.0), np.where(rectified, rho_inf, 6.0)
-        r = np.sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
-        return rectified, r * np.sqrt(correction2)
+        if isinstance(rectified, bool):
+            if not rectified:
+                return False, 0.0
+            sqrt = math.sqrt
+        else:  # where not rectified ρ ≤ ρ_∞ ≤ 5: substitute 6 there so r_t stays defined
+            rho, rho_inf, sqrt = (
+                np.where(rectified, rho, 6.0),
+                np.where(rectified, rho_inf, 6.0),
+                np.sqrt,
+            )
+        r = sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
+        return rectified, r * sqrt(correction2)
 
     def update(g, state, params=None):
         t = state.step + 1
         m, v = _moments(state.exp_avg, state.exp_avg_sq, g, beta1, beta2)
         m_hat = m / (1.0 - beta1**t)
         rectified, factor = rectification(t)
+        if not np.any(rectified):
+            return m_hat, ScaleByRadamState(t, m, v)
         adaptive = m_hat * factor / (np.sqrt(v) + eps)
         out = adaptive if np.all(rectified) else np.where(rectified, adaptive, m_hat)
         return out, ScaleByRadamState(t, m, v)
@@ -479,10 +491,13 @@ def scale_by_radam(betas=(0.9, 0.999), eps=1e-8):
             _moments_in_place(m, v, g, beta1, beta2, tmp)
             m_hat = np.divide(m, 1.0 - beta1**t, out=out)
             rectified, factor = rectification(t)
-            if np.any(rectified):
-                np.multiply(m_hat, factor, out=adaptive)
-                np.divide(adaptive, np.add(np.sqrt(v, out=tmp), eps, out=tmp), out=adaptive)
-                np.copyto(m_hat, adaptive, where=np.broadcast_to(rectified, m_hat.shape))
+            if rectified is False or not np.any(rectified):
+                return m_hat
+            denom = np.add(np.sqrt(v, out=tmp), eps, out=tmp)
+            if rectified is True or np.all(rectified):
+                return np.divide(np.multiply(m_hat, factor, out=m_hat), denom, out=m_hat)
+            np.divide(np.multiply(m_hat, factor, out=adaptive), denom, out=adaptive)
+            np.copyto(m_hat, adaptive, where=np.broadcast_to(rectified, m_hat.shape))
             return m_hat
 
         return apply
