@@ -154,7 +154,7 @@ def trace(beta, *, dampening=0.0, nesterov=False, init="gradient", bias_correcti
     def update(g, state, params=None):
         t = state.step + 1
         first = t == 1 and init == "gradient"
-        v = g if first else beta * state.velocity + (1.0 - dampening) * g
+        v = np.array(g, dtype=float) if first else beta * state.velocity + (1.0 - dampening) * g
         out = g + beta * v if nesterov else v
         if bias_correction:
             out = out / (1.0 - beta**t)
