@@ -43,6 +43,7 @@ FRAME_MS = 40  # at speed 1: 25 frames a second
 
 
 def trajectories(surface_spec: SurfaceSpec, runs: tuple[RunSpec, ...], settings: Settings):
+    """Every run's trajectory (each one cached on its own)."""
     return [compute_trajectory(surface_spec, run, settings) for run in runs]
 
 
@@ -154,10 +155,8 @@ def race_section(url: UrlState, surface_spec: SurfaceSpec, runs: list[RunSpec], 
     st.subheader("Loss", divider="gray")
     show(loss_chart(surface_spec, runs, settings), key="loss")
     tolerance_column, _ = st.columns([1, 2])
-    tolerance = knob_widget(
-        url, Knob("tolerance for J − J*", 1e-3, 1e-8, 1.0, "log"), key="tol",
-        container=tolerance_column,
-    )  # fmt: skip
+    tolerance_knob = Knob("tolerance for J − J*", 1e-3, 1e-8, 1.0, "log")
+    tolerance = knob_widget(url, tolerance_knob, key="tol", container=tolerance_column)
     for run in runs_drawn:
         if run.diverged_at > 0:
             st.badge(

@@ -86,6 +86,7 @@ def loss_figure(runs: list[Trajectory], *, height: int = 320, title: str = "loss
             "type": "log" if log else "linear",
             "range": loss_range(runs, log),
             "title": {"text": "J (log scale)" if log else "J"},
+            "exponentformat": "power",  # 10⁻⁹, not the SI "1n"
         },
         "legend": {"orientation": "h", "y": -0.25},
         "hovermode": "x unified",
