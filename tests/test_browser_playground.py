@@ -122,3 +122,19 @@ def test_a_shared_link_restores_the_view(live_app, page):
     assert (minima, x_range) == (4, [-5, 5])  # Himmelblau's four minima and domain
     assert page.locator("[data-testid=stAlert]").count() == 0
     page.screenshot(path=str(SHOTS / "page-side-by-side.png"), full_page=True)
+
+
+def test_a_typed_function_survives_the_address_bar(live_app, page):
+    # "+" must travel as %2B; the app writes the link back the same way
+    open_playground(page, f"{live_app}/?surface=custom&f=(x-1)**2%2B2*y**2&ymin=-2")
+    y_range = page.evaluate(
+        "() => document.querySelector('.js-plotly-plot')._fullLayout.yaxis.range"
+    )
+    assert y_range == [-2, 3]
+    minimum = page.evaluate(
+        "() => { const t = document.querySelector('.js-plotly-plot').data"
+        ".find(t => t.name === 'minima'); return [t.x[0], t.y[0]]; }"
+    )
+    assert minimum == pytest.approx([1.0, 0.0], abs=1e-6)
+    assert page.locator("[data-testid=stAlert]").count() == 0
+    assert "f=%28x-1%29**2%2B2*y**2" in page.url or "f=(x-1)**2%2B2*y**2" in page.url

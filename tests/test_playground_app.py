@@ -113,18 +113,47 @@ def test_surface_picker_groups_parameters_and_typed_function(app_test, chart_fig
     at.radio(key="surface_group").set_value("custom").run()
     at.text_input(key="f").set_value("(x - 1)**2 + (y + 2)**2").run()
     at.number_input(key="ymin").set_value(-4.0).run()
+    at.number_input(key="xmin").set_value(-2.0).run()
+    at.number_input(key="ymax").set_value(2.5).run()
     assert not at.exception and not at.error
     fig = race(chart_figures, at)
-    assert fig["layout"]["yaxis"]["range"] == [-4.0, 3.0]
+    assert fig["layout"]["yaxis"]["range"] == [-4.0, 2.5]
+    assert fig["layout"]["xaxis"]["range"] == [-2.0, 3.0]
     assert link(at)["f"] == "(x - 1)**2 + (y + 2)**2" and link(at)["ymin"] == "-4"
 
     # a typo: the parser's message under the box, the last good surface stays
     at.text_input(key="f").set_value("(x - 1)**2 + (y + ").run()
     assert not at.exception
     assert len(at.error) == 1 and "last good surface" in at.error[0].value
-    assert race(chart_figures, at)["layout"]["yaxis"]["range"] == [-4.0, 3.0]
+    assert race(chart_figures, at)["layout"]["yaxis"]["range"] == [-4.0, 2.5]
     at.number_input(key="xmax").set_value(-3.5).run()  # xmin > xmax
     assert any("xmin < xmax" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize(
+    ("schedule", "knobs"),
+    [
+        ("exponential", [("sched.exponential.gamma", 0.95)]),
+        ("cosine", []),
+        ("warmup_cosine", [("sched.warmup_cosine.warmup", 100)]),
+    ],
+)
+def test_schedules_and_clipping_by_value_reshape_the_losses(
+    app_test, chart_figures, schedule, knobs
+):
+    at = app_test()
+    constant = chart_figures(at)[1]
+    at.selectbox(key="schedule").set_value(schedule).run()
+    for key, value in knobs:
+        at.slider(key=key).set_value(value).run()
+    at.selectbox(key="clip").set_value("value").run()
+    assert not at.exception and not at.error
+    assert link(at)["schedule"] == schedule and link(at)["clip"] == "value"
+    changed = chart_figures(at)[1]
+    for before, after in zip(constant["data"], changed["data"], strict=True):
+        start_before, start_after = decode(before["y"])[:1], decode(after["y"])[:1]
+        np.testing.assert_array_equal(start_before, start_after)  # same start point
+    assert changed != constant
 
 
 def test_runs_can_repeat_an_optimizer_and_be_added_and_removed(app_test, chart_figures):
