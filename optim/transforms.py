@@ -307,7 +307,11 @@ class ScaleByAdamState(NamedTuple):
 def scale_by_adam(betas=(0.9, 0.999), eps=1e-8, amsgrad=False):
     """``m_t = β₁m + (1−β₁)g``, ``v_t = β₂v + (1−β₂)g²`` (m₀ = v₀ = 0), output
     ``m̂ / (√v̂ + ε)`` with ``m̂ = m_t/(1−β₁ᵗ)``, ``v̂ = v_t/(1−β₂ᵗ)``. With ``amsgrad`` v̂ uses
-    the running maximum of the raw v_t, bias-corrected afterwards (as PyTorch)."""
+    the running maximum of the raw v_t, bias-corrected afterwards (as PyTorch).
+
+    Computed as PyTorch's implementation arranges it, ``(c₂/c₁)·m_t/(√v_t + ε·c₂)`` with
+    c₁ = 1−β₁ᵗ and c₂ = √(1−β₂ᵗ): the corrections fold into two scalars, leaving one root and
+    one division per entry (those dominate the cost)."""
     beta1, beta2 = check_betas(betas)
     eps = check(eps, "eps")
     amsgrad = check_flag(amsgrad, "amsgrad")
@@ -316,8 +320,14 @@ def scale_by_adam(betas=(0.9, 0.999), eps=1e-8, amsgrad=False):
         t = state.step + 1
         m, v = _moments(state.exp_avg, state.exp_avg_sq, g, beta1, beta2)
         v_max = np.maximum(state.max_exp_avg_sq, v) if amsgrad else None
-        denom = np.sqrt((v_max if amsgrad else v) / (1.0 - beta2**t)) + eps
-        return (m / (1.0 - beta1**t)) / denom, ScaleByAdamState(t, m, v, v_max)
+        root2, scale = corrections(t)
+        out = m / (np.sqrt(v_max if amsgrad else v) + eps * root2) * scale
+        return out, ScaleByAdamState(t, m, v, v_max)
+
+    def corrections(t):
+        """c₂ = √(1−β₂ᵗ) and c₂/c₁."""
+        root2 = (1.0 - beta2**t) ** 0.5  # a float stays a float: this runs every step
+        return root2, root2 / (1.0 - beta1**t)
 
     def init(params):
         zeros = np.zeros_like(params, dtype=float)
@@ -332,10 +342,9 @@ def scale_by_adam(betas=(0.9, 0.999), eps=1e-8, amsgrad=False):
             _moments_in_place(m, v, g, beta1, beta2, tmp)
             if amsgrad:
                 np.maximum(v_max, v, out=v_max)
-            np.divide(v_max if amsgrad else v, 1.0 - beta2**t, out=tmp)
-            np.sqrt(tmp, out=tmp)
-            np.add(tmp, eps, out=tmp)
-            return np.divide(np.divide(m, 1.0 - beta1**t, out=out), tmp, out=out)
+            root2, scale = corrections(t)
+            np.add(np.sqrt(v_max if amsgrad else v, out=tmp), eps * root2, out=tmp)
+            return np.multiply(np.divide(m, tmp, out=out), scale, out=out)
 
         return apply
 
