@@ -238,3 +238,11 @@ def test_a_diverging_run_gets_a_badge_and_keeps_the_axes(app_test, chart_figures
     fig = race(chart_figures, at)
     assert fig["layout"]["xaxis"]["range"] == list(surfaces.SURFACES["rosenbrock"].domain[0])
     assert np.isfinite(moving_points(fig)).all()
+
+
+def test_link_warnings_belong_to_their_page(app_test):
+    at = app_test(query={"steps": "nan"})
+    assert len(at.warning) == 1
+    at.switch_page("pages/ewa.py").run()
+    assert not at.exception
+    assert not any("steps" in w.value for w in at.warning)  # not carried to another page

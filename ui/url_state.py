@@ -25,12 +25,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 MAX_RAW_LENGTH = 64
 _SESSION_VALUES = "_url_values"  # key -> URL text of every non-default widget value
 _SESSION_WARNINGS = "_url_warnings"
-_SESSION_LOADED = "_url_loaded"  # the first run has read the URL
+_SESSION_LOADED = "_url_loaded"  # pages whose first run has read the URL
 _SESSION_CONSUMED = "_url_consumed"
+_SESSION_PAGE = "_url_page"  # the page the warnings and consumed names belong to
 
 
 _MISSING = object()
@@ -139,20 +141,34 @@ def quote(raw: str, limit: int = 24) -> str:
     return cleaned if len(cleaned) <= limit else cleaned[:limit] + "…"
 
 
+def _current_page() -> str:
+    """An id of the page being run (st.navigation runs one page script per rerun)."""
+    ctx = get_script_run_ctx()
+    return getattr(ctx, "page_script_hash", "") or ""
+
+
 class UrlState:
     """URL <-> widget mirror for one page; see the module docstring."""
 
+    def __init__(self, page: str = ""):
+        self.page = page
+
     @classmethod
     def begin(cls) -> UrlState:
-        """Start a full page run: forget which keys were mirrored by the previous one."""
+        """Start a full page run: forget which keys were mirrored by the previous one (and,
+        on another page than last time, that page's warnings)."""
+        page = _current_page()
+        if st.session_state.get(_SESSION_PAGE) != page:
+            st.session_state[_SESSION_PAGE] = page
+            st.session_state[_SESSION_WARNINGS] = []
+            st.session_state[_SESSION_CONSUMED] = set()
         st.session_state[_SESSION_VALUES] = {}
-        st.session_state.setdefault(_SESSION_WARNINGS, [])
-        st.session_state.setdefault(_SESSION_CONSUMED, set())
-        return cls()
+        return cls(page)
 
     @property
     def first_run(self) -> bool:
-        return not st.session_state.get(_SESSION_LOADED, False)
+        """This page's first run in the session: the only one that reads the URL."""
+        return self.page not in st.session_state.get(_SESSION_LOADED, set())
 
     def warn(self, message: str) -> None:
         warnings = st.session_state.setdefault(_SESSION_WARNINGS, [])
@@ -207,10 +223,11 @@ class UrlState:
     def finish(self) -> None:
         """Write the mirrored values to the URL (only when they changed); end the first run."""
         if self.first_run:
-            unknown = sorted(set(st.query_params.keys()) - st.session_state[_SESSION_CONSUMED])
+            consumed = st.session_state.get(_SESSION_CONSUMED, set())
+            unknown = sorted(set(st.query_params.keys()) - consumed)
             for name in unknown[:5]:
                 self.warn(f"`{quote(name)}` is not a setting of this view; it is ignored.")
-            st.session_state[_SESSION_LOADED] = True
+            st.session_state.setdefault(_SESSION_LOADED, set()).add(self.page)
         wanted = dict(sorted(st.session_state.get(_SESSION_VALUES, {}).items()))
         if wanted != st.query_params.to_dict():
             st.query_params.from_dict(wanted)
