@@ -41,13 +41,16 @@ def starts(n: int) -> np.ndarray:
     return np.random.default_rng(0).uniform((-2, -1), (2, 3), size=(n, 2))
 
 
-def best_of(fn, repeats: int) -> float:
-    times = []
+def best_times(contenders: dict, repeats: int) -> dict:
+    """Best wall time of each contender over ``repeats`` rounds; every round runs each of them
+    once, so a burst of load on the shared machine hits all of them alike."""
+    best = dict.fromkeys(contenders, float("inf"))
     for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for name, fn in contenders.items():
+            start = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
 
 
 # ---------------------------------------------------------------- contenders
@@ -106,33 +109,33 @@ def torch_loop(torch, x0, steps, record, fused=None, threads=None):
 def measure(n_batch: int, repeats: int, torch) -> list[tuple[str, str, float, float | None]]:
     """Rows (case, contender, seconds, our seconds for the ratio) of the table."""
     batch, one = starts(n_batch), starts(1)
-    ours = best_of(lambda: engine_run(batch, BATCH_STEPS, False), repeats)
-    rows = [
-        ("(a) batch", "optim.run(record=False)", ours, None),
-        ("(a) batch", "optim.adam update loop", best_of(
-            lambda: engine_update_loop(batch, BATCH_STEPS), repeats), ours),
-        ("(a) batch", "plain allocating NumPy", best_of(
-            lambda: numpy_plain(batch, BATCH_STEPS), repeats), ours),
-    ]  # fmt: skip
+    contenders = {
+        ("(a) batch", "optim.run(record=False)"): lambda: engine_run(batch, BATCH_STEPS, False),
+        ("(a) batch", "optim.adam update loop"): lambda: engine_update_loop(batch, BATCH_STEPS),
+        ("(a) batch", "plain allocating NumPy"): lambda: numpy_plain(batch, BATCH_STEPS),
+        ("(b) single", "optim.run(record=True)"): lambda: engine_run(one, SINGLE_STEPS, True),
+    }
     if torch is not None:
-        threads = torch.get_num_threads()
-        for count in sorted({threads, 1}, reverse=True):
-            seconds = best_of(
-                lambda c=count: torch_loop(torch, batch, BATCH_STEPS, False, True, c), repeats
+        for count in sorted({torch.get_num_threads(), 1}, reverse=True):
+            contenders["(a) batch", f"torch Adam(fused=True), {count} thr"] = lambda c=count: (
+                torch_loop(torch, batch, BATCH_STEPS, False, True, c)
             )
-            rows.append(("(a) batch", f"torch Adam(fused=True), {count} thr", seconds, ours))
-    single = best_of(lambda: engine_run(one, SINGLE_STEPS, True), 3 * repeats)
-    rows.append(("(b) single", "optim.run(record=True)", single, None))
-    if torch is not None:
-        seconds = best_of(lambda: torch_loop(torch, one, SINGLE_STEPS, True), 3 * repeats)
-        rows.append(("(b) single", "torch Adam loop on a (1, 2) tensor", seconds, single))
-    return rows
+        contenders["(b) single", "torch Adam loop on a (1, 2) tensor"] = lambda: torch_loop(
+            torch, one, SINGLE_STEPS, True
+        )
+    best = best_times(contenders, repeats)
+    ours = {case: seconds for (case, name), seconds in best.items() if name.startswith("optim.run")}
+    return sorted(
+        ((case, name, seconds, None if name.startswith("optim.run") else ours[case])
+         for (case, name), seconds in best.items()),
+        key=lambda row: (row[0], row[3] is not None),
+    )  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="20,000 points, 2 repeats")
-    parser.add_argument("--repeats", type=int, default=5, help="best of this many runs")
+    parser.add_argument("--quick", action="store_true", help="20,000 points, 2 rounds")
+    parser.add_argument("--repeats", type=int, default=5, help="best of this many rounds")
     args = parser.parse_args()
     n_batch, repeats = (20_000, 2) if args.quick else (100_000, args.repeats)
     try:
