@@ -130,6 +130,19 @@ def test_surface_picker_groups_parameters_and_typed_function(app_test, chart_fig
     assert any("xmin < xmax" in e.value for e in at.error)
 
 
+def test_typed_function_help_is_text_a_user_can_copy(app_test, chart_figures):
+    at = app_test()
+    at.radio(key="surface_group").set_value("custom").run()
+    help_text = at.text_input(key="f").help
+    assert help_text.isascii()  # no Unicode minus the parser would refuse
+    for token in ("-", "^", "**", "pi", " e,", "sqrt"):
+        assert token in help_text
+    at.text_input(key="f").set_value("sqrt(x^2 + 1) - pi*y/e").run()  # built from the help
+    assert not at.exception and not at.error
+    minus = at.text_input(key="f").set_value("x − y").run()  # the Unicode minus is refused
+    assert len(minus.error) == 1
+
+
 @pytest.mark.parametrize(
     ("schedule", "knobs"),
     [

@@ -71,8 +71,7 @@ def _custom_surface(url: UrlState, box):
         key="f",
         field=Text(DEFAULT_EXPRESSION, 300),
         max_chars=300,
-        help="Use x, y, numbers, + − * / ** ( ), and functions such as "
-        "sin, cos, exp, log, sqrt, abs, tanh.",
+        help=surfaces.SYNTAX_HELP,
     )
     domain = _domain_inputs(url, box)
     fallback = st.session_state.get("_last_good_custom", (DEFAULT_EXPRESSION, DEFAULT_DOMAIN))
