@@ -1,4 +1,9 @@
-"""Optimizer Playground: page config and navigation (``streamlit run app.py``)."""
+"""Optimizer Playground: page config and navigation (``streamlit run app.py``).
+
+The page scripts live in ``views/``, not ``pages/``: Streamlit still treats a ``pages/`` folder
+beside the entry script as an old-style multipage app until ``st.navigation`` has run once, so
+the first deep link after a server start (``/traps``) would run that page without this file.
+"""
 
 import streamlit as st
 
@@ -6,15 +11,19 @@ st.set_page_config(page_title="Optimizer Playground", page_icon="🏁", layout="
 
 pages = [
     st.Page(
-        "pages/playground.py", title="Playground", icon=":material/sports_score:", default=True
+        "views/playground.py", title="Playground", icon=":material/sports_score:", default=True
     ),
     # the article's lessons
-    st.Page("pages/learning_rate.py", title="Learning rate", icon="📏"),
-    st.Page("pages/traps.py", title="Traps", icon="🕳️"),
-    st.Page("pages/minibatch.py", title="Mini-batches", icon="🎲"),
-    st.Page("pages/ewa.py", title="Weighted averages", icon="📈"),
-    st.Page("pages/momentum_rmsprop_adam.py", title="Momentum, RMSProp, Adam", icon="🚀"),
-    st.Page("pages/article_figures.py", title="Article figures", icon="🖼️"),
-    st.Page("pages/training_lab.py", title="Training lab", icon="🧠"),
+    st.Page("views/learning_rate.py", title="Learning rate", icon=":material/speed:"),
+    st.Page("views/traps.py", title="Traps", icon=":material/warning:"),
+    st.Page("views/minibatch.py", title="Mini-batches", icon=":material/casino:"),
+    st.Page("views/ewa.py", title="Weighted averages", icon=":material/show_chart:"),
+    st.Page(
+        "views/momentum_rmsprop_adam.py",
+        title="Momentum, RMSProp, Adam",
+        icon=":material/rocket_launch:",
+    ),
+    st.Page("views/article_figures.py", title="Article figures", icon=":material/photo_library:"),
+    st.Page("views/training_lab.py", title="Training lab", icon=":material/neurology:"),
 ]
 st.navigation(pages).run()

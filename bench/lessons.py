@@ -36,7 +36,7 @@ WORST_CASES = {
 
 
 def render(page: str, query: dict | None = None) -> tuple[AppTest, float]:
-    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "views" / f"{page}.py"), default_timeout=120)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     start = time.perf_counter()

@@ -3,6 +3,7 @@
 - ``app_test(path="app.py", query=None)``: an ``AppTest`` for a script, query params set,
   already run once (``app_test()`` is the Playground).
 - ``chart_figures(at)``: the Plotly figure dicts of an AppTest's charts (their ``proto.spec``).
+- ``serve_app()``: context manager, a fresh ``streamlit run app.py`` server; yields its URL.
 - ``live_app``: URL of the real app served on a free port (session-wide, killed at the end).
 - ``browser`` / ``page``: headless Debian Chromium through Playwright; ``page`` records
   console errors in ``page.console_errors``.
@@ -10,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -77,9 +79,9 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> N
     raise TimeoutError(f"streamlit did not become healthy at {url}")
 
 
-@pytest.fixture(scope="session")
-def live_app():
-    """``streamlit run app.py`` on a free port; yields its URL; stopped after the session."""
+@contextlib.contextmanager
+def serve_app():
+    """``streamlit run app.py`` on a free port, as a fresh server; yields its URL, then stops it."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
@@ -112,6 +114,13 @@ def live_app():
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def live_app():
+    """URL of the real app, one server for the whole test session."""
+    with serve_app() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

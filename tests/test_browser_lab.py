@@ -2,16 +2,12 @@
 console error and draws plots that are not blank; Stop keeps what was trained so far."""
 
 import re
-from pathlib import Path
 
-import numpy as np
 import pytest
-from PIL import Image
+from browser_checks import assert_clean, panel_pixels, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
-SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "browser"
-HARMLESS = ("favicon", "net::ERR_", "Failed to load resource", "webfonts", "WebSocket")
 SMALL = "n=200&epochs=15&count=2&o1.opt=adam"
 
 
@@ -23,34 +19,14 @@ def open_lab(page, live_app: str, query: str):
     return train
 
 
-def assert_clean(page) -> None:
-    assert page.locator("[data-testid=stException]").count() == 0
-    errors = [e for e in page.console_errors if not any(h in e for h in HARMLESS)]
-    assert errors == []
-
-
-def panels(page, name: str) -> list[np.ndarray]:
-    """RGB screenshots of every plotting panel of every chart on the page."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    areas = page.locator(".js-plotly-plot .nsewdrag")
-    shots = []
-    for k in range(areas.count()):
-        area = areas.nth(k)
-        area.scroll_into_view_if_needed()
-        path = SHOTS / f"lab-{name}-{k}.png"
-        page.screenshot(path=str(path), clip=area.bounding_box())
-        shots.append(np.asarray(Image.open(path).convert("RGB"), dtype=float))
-    return shots
-
-
 def test_a_small_run_trains_and_every_plot_shows_something(live_app, page):
     open_lab(page, live_app, SMALL).click()
     page.get_by_text("Decision boundaries").wait_for(timeout=120_000)
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 3")
     page.wait_for_timeout(1000)
-    page.screenshot(path=str(SHOTS / "lab-page.png"), full_page=True)
+    screenshot(page, "lab-page", full_page=True)
     # data (1 panel) + loss and accuracy (2) + one decision boundary per optimizer (2)
-    shots = panels(page, "trained")
+    shots = panel_pixels(page, "lab-trained")
     assert len(shots) == 5
     for shot in shots:  # blank white panels have almost no variance
         assert shot.std() > 10
@@ -72,6 +48,6 @@ def test_stop_keeps_what_was_trained_so_far(live_app, page):
     page.get_by_text("Decision boundaries").wait_for(timeout=60_000)
     page.get_by_test_id("stDataFrame").wait_for(timeout=60_000)
     page.wait_for_timeout(1000)
-    page.screenshot(path=str(SHOTS / "lab-stopped.png"), full_page=True)
+    screenshot(page, "lab-stopped", full_page=True)
     assert page.get_by_text("Epoch 1000 of 1000").count() == 0
     assert_clean(page)

@@ -1,16 +1,12 @@
 """The lesson pages in real headless Chromium: each loads without an exception box or console
 error, every animated chart keeps its surface while playing, and the EWA page answers uploads."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
-from PIL import Image
+from browser_checks import assert_clean, panel_pixels, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
-SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "browser"
-HARMLESS = ("favicon", "net::ERR_", "Failed to load resource", "webfonts", "WebSocket")
 # url path -> (animated charts, their plot panels) the page shows by default
 LESSONS = {
     "learning_rate": (1, 2),  # side by side: two panels, one Play button
@@ -37,23 +33,8 @@ def wait_for_charts(page, animated: int, charts: int = 1) -> None:
 
 
 def plot_areas(page, name: str) -> list[np.ndarray]:
-    """RGB screenshots of every plotting area (panel) of the animated charts on the page."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    areas = []
-    charts = page.locator(".js-plotly-plot:has(g.updatemenu-button) .nsewdrag")
-    for k in range(charts.count()):
-        area = charts.nth(k)
-        area.scroll_into_view_if_needed()
-        path = SHOTS / f"{name}-{k}.png"
-        page.screenshot(path=str(path), clip=area.bounding_box())
-        areas.append(np.asarray(Image.open(path).convert("RGB"), dtype=float))
-    return areas
-
-
-def assert_clean(page) -> None:
-    assert page.locator("[data-testid=stException]").count() == 0
-    errors = [e for e in page.console_errors if not any(h in e for h in HARMLESS)]
-    assert errors == []
+    """Pixels of every panel of the animated charts (those with a Play button)."""
+    return panel_pixels(page, name, ".js-plotly-plot:has(g.updatemenu-button) .nsewdrag")
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
@@ -68,7 +49,7 @@ def test_lesson_plays_without_blank_charts(live_app, page, lesson):
         buttons.nth(k).click()
     page.wait_for_timeout(1200)
     during = plot_areas(page, f"{lesson}-during")
-    page.screenshot(path=str(SHOTS / f"{lesson}-page.png"), full_page=True)
+    screenshot(page, f"{lesson}-page", full_page=True)
     assert len(during) == panels
     for still, playing in zip(before, during, strict=True):
         # a blank (white) area has almost no variance; the shaded surface has plenty, and

@@ -6,30 +6,16 @@ line traces), that the runners move, that clicking the chart moves the start poi
 that nothing raises or logs errors.
 """
 
-from pathlib import Path
-
 import numpy as np
 import pytest
-from PIL import Image
+from browser_checks import assert_clean, panel_pixels, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
-SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "browser"
-# Messages browsers print for reasons outside the app (no network in CI, font fallbacks).
-HARMLESS = ("favicon", "net::ERR_", "Failed to load resource", "webfonts", "WebSocket")
-
 
 def plot_pixels(page, name: str) -> np.ndarray:
-    """Screenshot of the animated chart's plotting area (axes interior) as an RGB array."""
-    box = page.evaluate(
-        """() => { const r = document.querySelector('.js-plotly-plot .nsewdrag')
-                      .getBoundingClientRect();
-                   return {x: r.x, y: r.y, width: r.width, height: r.height}; }"""
-    )
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), clip=box)
-    return np.asarray(Image.open(path).convert("RGB"), dtype=float)
+    """Pixels of the animated chart's (first) plotting area."""
+    return panel_pixels(page, name)[0]
 
 
 def current_points(page) -> list:
@@ -55,7 +41,7 @@ def open_playground(page, url: str) -> None:
 def test_play_keeps_the_background_and_moves_the_runners(live_app, page):
     open_playground(page, live_app)
     before = plot_pixels(page, "before-play")
-    page.screenshot(path=str(SHOTS / "page-before-play.png"), full_page=True)
+    screenshot(page, "page-before-play", full_page=True)
     start = current_points(page)
 
     page.locator(".js-plotly-plot g.updatemenu-button").first.click()
@@ -64,7 +50,7 @@ def test_play_keeps_the_background_and_moves_the_runners(live_app, page):
         timeout=30_000,
     )
     during = plot_pixels(page, "during-play")
-    page.screenshot(path=str(SHOTS / "page-during-play.png"))
+    screenshot(page, "page-during-play")
     moved = current_points(page)
 
     still_playing = page.evaluate(
@@ -76,9 +62,7 @@ def test_play_keeps_the_background_and_moves_the_runners(live_app, page):
     assert during.mean() < 200  # the dark-blue surface is still there, not a white sheet
     assert np.abs(during.mean(axis=(0, 1)) - before.mean(axis=(0, 1))).max() < 20
     assert moved != start  # the runners left the start point
-    assert page.locator("[data-testid=stException]").count() == 0
-    errors = [e for e in page.console_errors if not any(h in e for h in HARMLESS)]
-    assert errors == []
+    assert_clean(page)
 
 
 def test_clicking_the_chart_sets_the_start_point(live_app, page):
@@ -121,7 +105,7 @@ def test_a_shared_link_restores_the_view(live_app, page):
     )
     assert (minima, x_range) == (4, [-5, 5])  # Himmelblau's four minima and domain
     assert page.locator("[data-testid=stAlert]").count() == 0
-    page.screenshot(path=str(SHOTS / "page-side-by-side.png"), full_page=True)
+    screenshot(page, "page-side-by-side", full_page=True)
 
 
 def test_a_typed_function_survives_the_address_bar(live_app, page):

@@ -7,7 +7,7 @@ import lab
 import optim
 from viz.encode import decode
 
-PAGE = "pages/training_lab.py"
+PAGE = "views/training_lab.py"
 SMALL = {"n": "100", "epochs": "3", "count": "2"}  # 75 training points, 3 epochs, 2 optimizers
 
 

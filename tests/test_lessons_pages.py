@@ -10,12 +10,12 @@ import pytest
 from ui.lessons import PRESETS, playground_url
 
 PAGES = {
-    "learning_rate": "pages/learning_rate.py",
-    "traps": "pages/traps.py",
-    "minibatch": "pages/minibatch.py",
-    "ewa": "pages/ewa.py",
-    "momentum": "pages/momentum_rmsprop_adam.py",
-    "figures": "pages/article_figures.py",
+    "learning_rate": "views/learning_rate.py",
+    "traps": "views/traps.py",
+    "minibatch": "views/minibatch.py",
+    "ewa": "views/ewa.py",
+    "momentum": "views/momentum_rmsprop_adam.py",
+    "figures": "views/article_figures.py",
 }
 FIGURE_BUDGET = 600_000  # bytes of figure JSON, the Playground's budget for 6 runs × 500 steps
 
@@ -154,7 +154,7 @@ def test_open_in_playground_shows_the_same_race(app_test, chart_figures, key):
     lesson = app_test(PAGES["figures"], query={"figure": key})
     (lesson_race,) = [f for f in chart_figures(lesson) if f.get("frames")]
     query = dict(parse_qsl(urlparse(playground_url(PRESETS[key])).query))
-    playground = app_test("pages/playground.py", query=query)
+    playground = app_test("views/playground.py", query=query)
     assert not playground.warning and not playground.exception
     playground_race = next(f for f in chart_figures(playground) if f.get("frames"))
     np.testing.assert_allclose(last_points(playground_race), last_points(lesson_race))

@@ -256,6 +256,6 @@ def test_a_diverging_run_gets_a_badge_and_keeps_the_axes(app_test, chart_figures
 def test_link_warnings_belong_to_their_page(app_test):
     at = app_test(query={"steps": "nan"})
     assert len(at.warning) == 1
-    at.switch_page("pages/ewa.py").run()
+    at.switch_page("views/ewa.py").run()
     assert not at.exception
     assert not any("steps" in w.value for w in at.warning)  # not carried to another page
