@@ -110,7 +110,7 @@ def figure_sizes() -> None:
             size = len(pio.to_json(fig, validate=False))
             frames = len(fig["frames"])
             per_frame = len(json.dumps(fig["frames"], separators=(",", ":"))) / frames
-            goal = "< 600 kB" if steps == 500 and panels == "overlay" else ""
+            goal = "< 600 kB" if steps == 500 else ""
             rows.append(
                 [
                     steps,

@@ -5,9 +5,19 @@ from types import SimpleNamespace
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
-from viz.background import contour_levels, contour_lines, normalize, sample_surface, spans_decades
+import optim
+import surfaces
+from viz.background import (
+    contour_levels,
+    contour_lines,
+    normalize,
+    sample_surface,
+    simplify_lines,
+    spans_decades,
+)
 from viz.encode import decimals_for, decode, rounded, typed
 from viz.trajectory import PALETTE, Trajectory, frame_steps, panel_grid, trajectory_figure
 
@@ -84,7 +94,7 @@ def test_full_path_is_drawn_once_not_in_frames():
 @pytest.mark.parametrize("panels", ["overlay", "side"])
 def test_figure_size_grows_linearly_with_steps(panels):
     def frame_bytes(steps):
-        fig = trajectory_figure(Bowl(), runs(4, steps), panels=panels, max_frames=10_000)
+        fig = trajectory_figure(Bowl(), runs(6, steps), panels=panels, max_frames=10_000)
         return len(json.dumps(fig["frames"])), len(json.dumps(fig))
 
     (f100, total100), (f200, _), (f400, total400) = map(frame_bytes, (100, 200, 400))
@@ -92,6 +102,26 @@ def test_figure_size_grows_linearly_with_steps(panels):
     # figure would make the second increment about three times the first).
     assert (f400 - f200) / (f200 - f100) == pytest.approx(2.0, rel=0.1)
     assert total400 - total100 == pytest.approx(f400 - f100, rel=0.15)
+
+
+def rosenbrock_race(steps: int) -> tuple[object, list[Trajectory]]:
+    """Six optimizers from the registry on Rosenbrock, as the Playground would draw them."""
+    surface = surfaces.SURFACES["rosenbrock"]
+    drawn = []
+    for i, name in enumerate(("gd", "momentum", "rmsprop", "adam", "nadam", "lion")):
+        result = optim.run(
+            optim.OPTIMIZERS[name].build(), surface.grad, np.array([surface.start]), steps
+        )
+        path = result.path[:, 0]
+        drawn.append(Trajectory(name, PALETTE[i], path, surface(path)))
+    return surface, drawn
+
+
+@pytest.mark.parametrize("panels", ["overlay", "side"])
+def test_six_runs_of_500_steps_fit_the_size_budget_in_either_view(panels):
+    surface, drawn = rosenbrock_race(500)
+    fig = trajectory_figure(surface, drawn, panels=panels)
+    assert len(pio.to_json(fig, validate=False)) < 600_000  # the JSON Streamlit ships
 
 
 def test_frames_are_capped_and_spread_over_the_run():
@@ -164,6 +194,38 @@ def test_contour_of_a_cone_is_one_closed_circle(radius):
     np.testing.assert_allclose(points[0], points[-1])  # closed
     angles = np.unwrap(np.arctan2(points[:, 1], points[:, 0]))
     assert abs(angles[-1] - angles[0]) == pytest.approx(2 * np.pi, abs=1e-6)  # goes round once
+
+
+def distance_to_polyline(points: np.ndarray, line: np.ndarray) -> np.ndarray:
+    """Shortest distance from each point to a polyline, by brute force over its segments."""
+    a, b = line[:-1], line[1:]
+    ab = b - a
+    t = np.einsum("psk,sk->ps", points[:, None] - a, ab) / np.einsum("sk,sk->s", ab, ab)
+    nearest = a + np.clip(t, 0, 1)[..., None] * ab
+    return np.linalg.norm(points[:, None] - nearest, axis=-1).min(axis=1)
+
+
+@pytest.mark.parametrize("tolerance", [1e-3, 1e-2, 5e-2])
+def test_simplified_contours_stay_within_the_tolerance(tolerance):
+    xs = ys = np.linspace(-2, 2, 81)
+    gx, gy = np.meshgrid(xs, ys)
+    x, y = contour_lines(xs, ys, gx**2 - gy**2 + 0.3 * gx, [0.25, -0.5])  # open branches
+    cx, cy = contour_lines(xs, ys, np.hypot(gx, gy), [1.3])  # and a closed loop
+    x, y = np.concatenate([x, cx]), np.concatenate([y, cy])
+    sx, sy = simplify_lines(x, y, tolerance)
+    assert np.isnan(sx).sum() == np.isnan(x).sum()  # the same lines
+    assert len(sx) < 0.6 * len(x)
+    breaks, kept_breaks = np.flatnonzero(np.isnan(x)), np.flatnonzero(np.isnan(sx))
+    for (a, b), (c, d) in zip(
+        zip([-1, *breaks[:-1]], breaks, strict=True),
+        zip([-1, *kept_breaks[:-1]], kept_breaks, strict=True),
+        strict=True,
+    ):
+        line = np.stack([x[a + 1 : b], y[a + 1 : b]], -1)
+        kept = np.stack([sx[c + 1 : d], sy[c + 1 : d]], -1)
+        np.testing.assert_array_equal(kept[[0, -1]], line[[0, -1]])  # same ends, loops closed
+        assert {tuple(p) for p in kept} <= {tuple(p) for p in line}  # points kept, not moved
+        assert distance_to_polyline(line, kept).max() <= tolerance * (1 + 1e-9)
 
 
 def test_contour_of_a_saddle_splits_into_open_branches():
