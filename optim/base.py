@@ -27,8 +27,10 @@ class EmptyState(NamedTuple):
     """State of a transformation that remembers nothing."""
 
 
-def transformation(init, update, *hypers, rowwise=True, kernel=None) -> GradientTransformation:
-    """Wrap ``init``/``update`` with two hints for ``run``'s fast path.
+def transformation(
+    init, update, *hypers, rowwise=True, kernel=None, floats=None
+) -> GradientTransformation:
+    """Wrap ``init``/``update`` with three hints for ``run``'s fast paths.
 
     ``update.rowwise``: run may step blocks of points separately. That is safe when the update
     treats each row of params on its own and every hyperparameter is shared by all points (a
@@ -39,9 +41,16 @@ def transformation(init, update, *hypers, rowwise=True, kernel=None) -> Gradient
     may be g itself) or a new array, never into g otherwise; it keeps its state in buffers it
     allocated once. Stateful, so only ``run`` uses it; the tests check that it agrees with
     ``update`` exactly.
+
+    ``update.floats``: the same rule once more on plain Python floats, for a handful of
+    entries (one trajectory), where NumPy's cost per call outweighs the arithmetic:
+    ``floats(size) -> apply(g, params) -> updates``, each a list of the ``size`` flattened
+    entries. Python floats round as NumPy's float64 does, so it agrees exactly too. Only
+    used when rowwise.
     """
     update.rowwise = rowwise and all(is_shared(h) for h in hypers)
     update.kernel = kernel
+    update.floats = floats
     return GradientTransformation(init, update)
 
 
@@ -86,9 +95,20 @@ def chain(*transforms: GradientTransformation) -> GradientTransformation:
 
         return apply
 
+    def floats(size):
+        steps = [t.update.floats(size) for t in transforms]
+
+        def apply(g, params):
+            for step in steps:
+                g = step(g, params)
+            return g
+
+        return apply
+
     update.rowwise = all(getattr(t.update, "rowwise", False) for t in transforms)
     fast = all(getattr(t.update, "kernel", None) for t in transforms)
     update.kernel = kernel if fast else None
+    update.floats = floats if all(getattr(t.update, "floats", None) for t in transforms) else None
     return GradientTransformation(init, update)
 
 

@@ -96,7 +96,18 @@ def scale_by_lr(lr):
 
         return apply
 
-    return transformation(lambda params: ScaleByLrState(0), update, lr, kernel=kernel)
+    def floats(size):
+        steps = itertools.count()
+
+        def apply(g, params):
+            rate = -float(value_at(lr, next(steps)))
+            return [rate * entry for entry in g]
+
+        return apply
+
+    return transformation(
+        lambda params: ScaleByLrState(0), update, lr, kernel=kernel, floats=floats
+    )
 
 
 class AddNoiseState(NamedTuple):
@@ -348,7 +359,34 @@ def scale_by_adam(betas=(0.9, 0.999), eps=1e-8, amsgrad=False):
 
         return apply
 
-    return transformation(init, update, beta1, beta2, eps, kernel=kernel)
+    def floats(size):
+        m = v = [0.0] * size
+        weight1, weight2 = 1.0 - beta1, 1.0 - beta2
+        steps = itertools.count(1)
+
+        def apply(g, params):
+            nonlocal m, v
+            root2, scale = corrections(next(steps))
+            floor = eps * root2
+            m = [beta1 * a + weight1 * b for a, b in zip(m, g, strict=False)]
+            v = [beta2 * a + weight2 * (b * b) for a, b in zip(v, g, strict=False)]
+            return [a / (math.sqrt(b) + floor) * scale for a, b in zip(m, v, strict=False)]
+
+        return apply
+
+    # Python raises on x/0 where NumPy gives inf or NaN: plain floats only when the
+    # denominator √v + ε·c₂ cannot vanish (ε·c₂ ≥ ε·√(1−β₂) stays above zero), and no amsgrad.
+    shared = isinstance(eps, float) and isinstance(beta2, float)
+    positive = shared and eps * math.sqrt(1.0 - beta2) > 0.0
+    return transformation(
+        init,
+        update,
+        beta1,
+        beta2,
+        eps,
+        kernel=kernel,
+        floats=floats if positive and not amsgrad else None,
+    )
 
 
 class ScaleByAdamaxState(NamedTuple):

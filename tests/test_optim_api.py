@@ -367,6 +367,56 @@ def test_run_fast_path_equals_the_pure_update_exactly(name, kwargs, has_kernel, 
     np.testing.assert_array_equal(final, expected[-1])
 
 
+FLOAT_CASES = [  # optimizers with a plain-float rule for a few entries
+    optim.gd(lr=0.1),
+    optim.gd(lr=optim.cosine_schedule(0.2, 30)),
+    optim.adam(lr=0.1),
+    optim.adam(lr=0.3, betas=(0.5, 0.0), eps=1e-3),
+    optim.adamw(lr=0.1, betas=(0.8, 0.9), weight_decay=0.0),
+    optim.chain(optim.scale_by_adam(), optim.scale_by_lr(optim.exponential_schedule(0.2, 0.9))),
+]
+
+
+FLOAT_IDS = ["gd", "gd-cosine", "adam", "adam-b2=0", "adamw", "adam-exp"]
+
+
+@pytest.mark.parametrize("opt", FLOAT_CASES, ids=FLOAT_IDS)
+@pytest.mark.parametrize("n", [1, 8])  # 2 and 16 entries: both on plain floats
+def test_run_on_plain_floats_equals_the_pure_update_exactly(opt, n, monkeypatch):
+    assert opt.update.floats is not None
+    x0 = STARTS[:n]
+    expected = pure_loop(opt, quadratic_grad, x0, 30)
+    result = optim.run(opt, quadratic_grad, x0, 30)
+    np.testing.assert_array_equal(result.path, expected)
+    grads = quadratic_grad(expected[:-1])
+    np.testing.assert_allclose(result.grad_norms, np.linalg.norm(grads, axis=-1), rtol=1e-15)
+    final = optim.run(opt, quadratic_grad, x0, 30, record=False).final
+    np.testing.assert_array_equal(final, expected[-1])
+    monkeypatch.setattr(runner, "FLOAT_ENTRIES", 0)  # the same run through the array kernels
+    np.testing.assert_array_equal(optim.run(opt, quadratic_grad, x0, 30).path, expected)
+
+
+def test_plain_floats_only_where_they_cannot_differ_from_numpy():
+    assert optim.adam(amsgrad=True).update.floats is None  # Python's max ignores a NaN
+    assert optim.adam(eps=0.0).update.floats is None  # Python raises on 0/0
+    assert optim.adam(weight_decay=0.1).update.floats is None  # no float rule for decay (yet)
+    assert optim.momentum().update.floats is None
+
+
+def test_divergence_on_plain_floats_matches_the_array_kernels(monkeypatch):
+    x0 = np.array([[1.0, -3.0], [0.001, 0.002], [1e80, 1.0], [-40.0, 0.5]])
+    grad = lambda p: np.where(np.abs(p) > 300.0, np.nan, -explode(p))  # noqa: E731  (ascent)
+    runs = {}
+    for entries in (16, 0):  # plain floats, then the array kernels
+        monkeypatch.setattr(runner, "FLOAT_ENTRIES", entries)
+        runs[entries] = optim.run(optim.adam(lr=40.0), grad, x0, 40, bound=1e4)
+    floats, arrays = runs[16], runs[0]
+    assert np.all(floats.diverged_at > 0) and len(set(floats.diverged_at)) >= 3
+    np.testing.assert_array_equal(floats.diverged_at, arrays.diverged_at)
+    np.testing.assert_array_equal(floats.path, arrays.path)
+    np.testing.assert_array_equal(floats.grad_norms, arrays.grad_norms)
+
+
 def test_per_point_hyperparameters_and_noise_are_not_split_into_blocks(monkeypatch):
     monkeypatch.setattr(runner, "BLOCK_POINTS", 3)
     lrs = np.linspace(0.01, 0.2, len(STARTS))[:, None]
