@@ -173,7 +173,7 @@ def _float_trajectory(apply, grad_fn, x, steps, bound, path, grads) -> np.ndarra
         g = g.ravel().tolist()
         if seen is not None:
             seen.append(g)
-        coords = [c + u for c, u in zip(coords, apply(g, coords), strict=False)]
+        coords = list(map(operator.add, coords, apply(g, coords)))
         slot = k % slots
         pack.pack_into(raw, slot * pack.size, *coords)
         new = rows[slot]

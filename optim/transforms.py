@@ -100,8 +100,7 @@ def scale_by_lr(lr):
         steps = itertools.count()
 
         def apply(g, params):
-            rate = -float(value_at(lr, next(steps)))
-            return [rate * entry for entry in g]
+            return list(map((-float(value_at(lr, next(steps)))).__mul__, g))
 
         return apply
 
@@ -360,17 +359,18 @@ def scale_by_adam(betas=(0.9, 0.999), eps=1e-8, amsgrad=False):
         return apply
 
     def floats(size):
-        m = v = [0.0] * size
-        weight1, weight2 = 1.0 - beta1, 1.0 - beta2
+        m, v = [0.0] * size, [0.0] * size
+        weight1, weight2, sqrt = 1.0 - beta1, 1.0 - beta2, math.sqrt
         steps = itertools.count(1)
 
         def apply(g, params):
-            nonlocal m, v
             root2, scale = corrections(next(steps))
-            floor = eps * root2
-            m = [beta1 * a + weight1 * b for a, b in zip(m, g, strict=False)]
-            v = [beta2 * a + weight2 * (b * b) for a, b in zip(v, g, strict=False)]
-            return [a / (math.sqrt(b) + floor) * scale for a, b in zip(m, v, strict=False)]
+            floor, out = eps * root2, []
+            for i, entry in enumerate(g):  # one loop: three list comprehensions cost 3× more
+                m[i] = mi = beta1 * m[i] + weight1 * entry
+                v[i] = vi = beta2 * v[i] + weight2 * (entry * entry)
+                out.append(mi / (sqrt(vi) + floor) * scale)
+            return out
 
         return apply
 
