@@ -133,6 +133,27 @@ def test_frames_are_capped_and_spread_over_the_run():
     assert [s["args"][0][0] for s in slider["steps"]] == [frame["name"] for frame in fig["frames"]]
 
 
+@pytest.mark.parametrize("steps", [3, 10, 100, 500, 2000])
+def test_slider_steps_every_frame_but_labels_a_few_round_steps(steps):
+    fig = trajectory_figure(Bowl(), runs(2, steps), max_frames=300)
+    slider = fig["layout"]["sliders"][0]
+    names = [frame["name"] for frame in fig["frames"]]
+    assert [s["label"] for s in slider["steps"]] == names  # the step counter reads these
+    assert slider["currentvalue"]["visible"] and slider["currentvalue"]["prefix"] == "step "
+    assert slider["font"]["color"] == "rgba(0, 0, 0, 0)"  # plotly's crowded labels hidden
+    labels = [a for a in fig["layout"]["annotations"] if a["yref"] == "paper" and a["y"] == 0]
+    numbers = [int(a["text"]) for a in labels]
+    assert 2 <= len(numbers) <= 8 and numbers[0] == 0 and numbers[-1] <= steps
+    gaps = set(np.diff(numbers).tolist())
+    assert len(gaps) == 1 and str(gaps.pop()).rstrip("0") in {"1", "2", "25", "5"}  # round
+    # a label naming a frame's step sits where plotly.js puts that frame on the rail
+    for label in labels:
+        if label["text"] in names:
+            f = names.index(label["text"]) / (len(names) - 1)
+            assert label["x"] == pytest.approx(slider["x"] + slider["len"] * f)
+            assert label["xshift"] == pytest.approx(10 - 20 * f)  # 10 px inset at both ends
+
+
 @pytest.mark.parametrize(
     ("steps", "max_frames", "expected"),
     [(5, 300, [0, 1, 2, 3, 4, 5]), (10, 3, [0, 5, 10]), (0, 300, [0])],

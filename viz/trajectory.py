@@ -41,6 +41,10 @@ PALETTE = (
     "#ffffff",  # white
 )
 CONTOUR_COLOR = "rgba(255, 255, 255, 0.35)"
+TEXT_COLOR = "#1d2733"  # the app theme's text colour
+MUTED_COLOR = "#6b7785"
+RAIL_INSET = 10  # px: plotly.js's ``stepInset``, how far inside the rail the end steps sit
+SLIDER_LABEL_DROP = 85  # px from the slider's top to the top of its step labels
 MINIMUM_COLOR = "#ffd400"
 
 
@@ -72,6 +76,46 @@ def frame_steps(steps: int, max_frames: int) -> np.ndarray:
     """Steps shown as frames: all of 0..steps, or ``max_frames`` evenly spread (ends kept)."""
     count = min(steps + 1, max(2, max_frames))
     return np.unique(np.round(np.linspace(0, steps, count)).astype(int))
+
+
+def round_step(span: float, most: int = 7) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 25, 50, 100, ... that cuts ``span`` into ``most`` parts
+    or fewer: the spacing of the slider's step labels."""
+    power = 1
+    while True:
+        for m in (1, 2, 2.5, 5) if power >= 10 else (1, 2, 5):
+            if span <= most * m * power:
+                return int(m * power)
+        power *= 10
+
+
+def slider_labels(shown: np.ndarray, slider: dict, color: str) -> list[dict]:
+    """Round step numbers under the frame slider, as annotations (plotly.js would label every
+    k-th frame, a wall of numbers). Frame i sits at fraction f = i / (frames - 1) of the rail,
+    which plotly.js insets by ``RAIL_INSET`` px at both ends: paper x = x + len·f, shifted by
+    pad.l + inset − f·(pad.l + pad.r + 2·inset) px. A step between two frames is placed
+    proportionally between them."""
+    last = max(len(shown) - 1, 1)
+    pad = slider["pad"]
+    labels = []
+    for step in range(0, int(shown[-1]) + 1, round_step(float(shown[-1]))):
+        f = float(np.interp(step, shown, np.arange(len(shown)))) / last
+        labels.append(
+            {
+                "text": str(step),
+                "xref": "paper",
+                "yref": "paper",
+                "x": slider["x"] + slider["len"] * f,
+                "xshift": pad["l"] + RAIL_INSET - f * (pad["l"] + pad["r"] + 2 * RAIL_INSET),
+                "y": slider["y"],
+                "yshift": -SLIDER_LABEL_DROP,
+                "xanchor": "center",
+                "yanchor": "top",
+                "showarrow": False,
+                "font": {"size": 11, "color": color},
+            }
+        )
+    return labels
 
 
 def _axis_names(index: int) -> tuple[str, str]:
@@ -338,6 +382,7 @@ def trajectory_figure(
         "mode": "immediate",
     }
     pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
+    slider = {"x": 0.16, "len": 0.84, "y": 0, "pad": {"t": 30, "l": 0, "r": 0}}
     layout.update(
         height=height or (560 if rows == 1 else 340 * rows),
         margin={"l": 50, "r": 20, "t": 40 if panels == "side" else 20, "b": 110, "pad": 0},
@@ -364,14 +409,21 @@ def trajectory_figure(
             }
         ],
         sliders=[
-            {
+            slider
+            | {
                 "active": 0,
-                "x": 0.16,
-                "len": 0.84,
-                "y": 0,
                 "yanchor": "top",
-                "pad": {"t": 30},
-                "currentvalue": {"prefix": "step ", "visible": True, "xanchor": "right"},
+                "currentvalue": {
+                    "prefix": "step ",
+                    "visible": True,
+                    "xanchor": "right",
+                    "font": {"color": TEXT_COLOR},
+                },
+                # every frame is a step (its label feeds the step counter), but the labels
+                # under the rail are hidden and replaced by a few round numbers
+                "font": {"color": "rgba(0, 0, 0, 0)"},
+                "ticklen": 0,
+                "minorticklen": 0,
                 "transition": {"duration": 0},
                 "steps": [
                     {"label": str(s), "method": "animate", "args": [[str(s)], pause]}
@@ -380,4 +432,5 @@ def trajectory_figure(
             }
         ],
     )
+    layout["annotations"] += slider_labels(shown, slider, MUTED_COLOR)
     return {"data": data, "layout": layout, "frames": frames}
