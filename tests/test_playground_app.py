@@ -1,5 +1,7 @@
 """Playground under AppTest: it renders, every control works, links round-trip, bad links warn."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -133,10 +135,12 @@ def test_surface_picker_groups_parameters_and_typed_function(app_test, chart_fig
 def test_typed_function_help_is_text_a_user_can_copy(app_test, chart_figures):
     at = app_test()
     at.radio(key="surface_group").set_value("custom").run()
-    help_text = at.text_input(key="f").help
-    assert help_text.isascii()  # no Unicode minus the parser would refuse
-    for token in ("-", "^", "**", "pi", " e,", "sqrt"):
-        assert token in help_text
+    help_text = at.text_input(key="f").help  # markdown: * and ^ escaped to show as typed
+    assert re.search(r"(?<!\\)[*^_`]", help_text) is None
+    shown = help_text.replace("\\", "")
+    assert shown.isascii()  # no Unicode minus the parser would refuse
+    for token in ("-", "^", "**", "pi", " e,", "sqrt", "2*x"):
+        assert token in shown
     at.text_input(key="f").set_value("sqrt(x^2 + 1) - pi*y/e").run()  # built from the help
     assert not at.exception and not at.error
     minus = at.text_input(key="f").set_value("x − y").run()  # the Unicode minus is refused

@@ -14,6 +14,7 @@ appear in the URL as ``r0.opt``, ``r0.lr``, ``r0.color``; the surface as ``surfa
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import streamlit as st
@@ -63,6 +64,12 @@ def _domain_inputs(url: UrlState, box) -> tuple[tuple[float, float], tuple[float
     return (bounds["xmin"], bounds["xmax"]), (bounds["ymin"], bounds["ymax"])
 
 
+def literal_markdown(text: str) -> str:
+    """``text`` escaped so Streamlit's markdown (help tooltips use it) shows it as typed:
+    ``2*x, not 2x`` would otherwise turn into italics."""
+    return re.sub(r"([\\`*_{}\[\]<>#|~$^])", r"\\\1", text)
+
+
 def _custom_surface(url: UrlState, box):
     """A typed f(x, y): a typo shows the parser's message and keeps the last good surface."""
     text = url.widget(
@@ -71,7 +78,7 @@ def _custom_surface(url: UrlState, box):
         key="f",
         field=Text(DEFAULT_EXPRESSION, 300),
         max_chars=300,
-        help=surfaces.SYNTAX_HELP,
+        help=literal_markdown(surfaces.SYNTAX_HELP),
     )
     domain = _domain_inputs(url, box)
     fallback = st.session_state.get("_last_good_custom", (DEFAULT_EXPRESSION, DEFAULT_DOMAIN))
