@@ -137,7 +137,7 @@ def test_values_match_the_published_formula(name):
     np.testing.assert_allclose(surface(p), expected, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("surface", variants())
+@pytest.mark.parametrize("surface", list(variants()))
 def test_gradient_matches_central_differences(surface):
     p = random_points(surface, 1000, seed=2)
     h = 1e-6
@@ -148,7 +148,7 @@ def test_gradient_matches_central_differences(surface):
     assert np.all(np.abs(g - fd) <= tolerance), np.max(np.abs(g - fd) - tolerance)
 
 
-@pytest.mark.parametrize("surface", variants())
+@pytest.mark.parametrize("surface", list(variants()))
 def test_declared_minima_are_minima_with_the_declared_values(surface):
     for m in surface.minima:
         point = np.array([m.x, m.y])
@@ -157,7 +157,7 @@ def test_declared_minima_are_minima_with_the_declared_values(surface):
         assert np.all(surface(ring(point, 1e-3)) >= m.value - 1e-12)
 
 
-@pytest.mark.parametrize("surface", variants())
+@pytest.mark.parametrize("surface", list(variants()))
 def test_no_point_of_the_domain_is_below_the_global_minimum(surface):
     if not surface.minima:
         return  # unbounded below (saddles): nothing to compare with
