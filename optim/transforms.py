@@ -97,12 +97,11 @@ def scale_by_lr(lr):
         return apply
 
     def floats(size):
+        if not callable(lr):
+            times = (-float(lr)).__mul__  # −α·g, entry by entry
+            return lambda g, params: list(map(times, g))
         steps = itertools.count()
-
-        def apply(g, params):
-            return list(map((-float(value_at(lr, next(steps)))).__mul__, g))
-
-        return apply
+        return lambda g, params: list(map((-float(lr(next(steps)))).__mul__, g))
 
     return transformation(
         lambda params: ScaleByLrState(0), update, lr, kernel=kernel, floats=floats
