@@ -1,7 +1,9 @@
 """Step many independent points with one optimizer and record what they do."""
 
 import operator
+import os
 import struct
+from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
@@ -15,6 +17,12 @@ BLOCK_POINTS = 4096
 # Python floats: a NumPy call costs ~0.5 µs whatever its size, a float operation ~30 ns.
 FLOAT_ENTRIES = 16
 FLOAT = np.dtype(float)
+# Without record, at least this many points per thread make run share them among up to
+# THREADS threads (NumPy lets go of the GIL inside each call), in blocks of THREAD_BLOCK_POINTS:
+# larger blocks than alone, so the threads hand the GIL over less often.
+THREADS = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+THREAD_POINTS = 32768
+THREAD_BLOCK_POINTS = 32768
 
 
 class RunResult(NamedTuple):
@@ -67,14 +75,28 @@ def run(
 
 
 def _in_blocks(opt, grad_fn, x0, steps, bound) -> tuple[np.ndarray, np.ndarray]:
-    """Final points and divergence steps, stepping cache-sized blocks of points one after the
-    other when the optimizer treats points independently. (Two threads were tried: the GIL,
-    held between NumPy calls this short, made them slower.)"""
+    """Final points and divergence steps, stepping blocks of points one after the other when
+    the optimizer treats points independently, and for many points on up to ``THREADS``
+    threads at once (each its own share of the rows; grad_fn is then called from several
+    threads at once, which NumPy functions of their argument allow)."""
     final, diverged_at = x0.copy(), np.empty(len(x0), dtype=int)
-    block = BLOCK_POINTS if getattr(opt.update, "rowwise", False) else len(x0)
-    for start in range(0, len(x0), block):
-        rows = slice(start, start + block)
-        diverged_at[rows] = _trajectory(opt, grad_fn, final[rows], steps, bound)
+    rowwise = getattr(opt.update, "rowwise", False)
+    threads = max(1, min(THREADS, len(x0) // THREAD_POINTS)) if rowwise else 1
+    block = (BLOCK_POINTS if threads == 1 else THREAD_BLOCK_POINTS) if rowwise else len(x0)
+    share = -(-len(x0) // threads)
+
+    def step_share(first):
+        with np.errstate(all="ignore"):  # per thread
+            end = min(first + share, len(x0))
+            for start in range(first, end, block):
+                rows = slice(start, min(start + block, end))
+                diverged_at[rows] = _trajectory(opt, grad_fn, final[rows], steps, bound)
+
+    if threads == 1:
+        step_share(0)
+    else:
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(step_share, range(0, len(x0), share)))
     return final, diverged_at
 
 

@@ -2,6 +2,7 @@
 
 import inspect
 import re
+import threading
 
 import numpy as np
 import pytest
@@ -415,6 +416,34 @@ def test_divergence_on_plain_floats_matches_the_array_kernels(monkeypatch):
     np.testing.assert_array_equal(floats.diverged_at, arrays.diverged_at)
     np.testing.assert_array_equal(floats.path, arrays.path)
     np.testing.assert_array_equal(floats.grad_norms, arrays.grad_norms)
+
+
+@pytest.mark.parametrize(("name", "kwargs", "has_kernel"), KERNEL_CASES[:9])
+def test_threads_sharing_the_points_give_the_pure_update_exactly(
+    name, kwargs, has_kernel, monkeypatch
+):
+    opt = getattr(optim, name)(**kwargs)
+    expected = pure_loop(opt, quadratic_grad, STARTS, 30)
+    monkeypatch.setattr(runner, "THREADS", 2)
+    monkeypatch.setattr(runner, "THREAD_POINTS", 4)  # 10 points: two shares of 5
+    monkeypatch.setattr(runner, "THREAD_BLOCK_POINTS", 2)  # blocks of 2, 2 and 1 in each
+    threads = []
+    grad = lambda p: threads.append(threading.get_ident()) or quadratic_grad(p)  # noqa: E731
+    final = optim.run(opt, grad, STARTS, 30, record=False).final
+    np.testing.assert_array_equal(final, expected[-1])
+    # every block (3 in each share) stepped in the pool, none in the caller's thread
+    assert threading.get_ident() not in threads and len(threads) == 30 * 6
+
+
+def test_threads_keep_divergence_steps(monkeypatch):
+    x0 = np.array([[1.0, -3.0], [0.001, 0.002], [0.0, 0.0], [-40.0, 0.5]] * 2)
+    alone = optim.run(optim.gd(lr=1.0), explode, x0, 40, record=False)
+    monkeypatch.setattr(runner, "THREADS", 2)
+    monkeypatch.setattr(runner, "THREAD_POINTS", 4)
+    shared = optim.run(optim.gd(lr=1.0), explode, x0, 40, record=False)
+    np.testing.assert_array_equal(shared.diverged_at, [19, 29, -1, 15] * 2)
+    np.testing.assert_array_equal(shared.diverged_at, alone.diverged_at)
+    np.testing.assert_array_equal(shared.final, alone.final)
 
 
 def test_per_point_hyperparameters_and_noise_are_not_split_into_blocks(monkeypatch):
