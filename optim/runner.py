@@ -20,7 +20,8 @@ FLOAT = np.dtype(float)
 # Without record, at least this many points per thread make run share them among up to
 # THREADS threads (NumPy lets go of the GIL inside each call), in blocks of THREAD_BLOCK_POINTS:
 # larger blocks than alone, so the threads hand the GIL over less often.
-THREADS = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+THREADS = min(2, CORES or 1)
 THREAD_POINTS = 32768
 THREAD_BLOCK_POINTS = 32768
 
