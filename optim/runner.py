@@ -1,5 +1,6 @@
 """Step many independent points with one optimizer and record what they do."""
 
+import math
 import operator
 import os
 import struct
@@ -182,14 +183,14 @@ def _trajectory(opt, grad_fn, x, steps, bound, path=None, grads=None) -> np.ndar
 def _float_trajectory(apply, grad_fn, x, steps, bound, path, grads) -> np.ndarray:
     """``_trajectory`` for a few entries with the optimizer's plain-float rule ``apply``: the
     positions live in a list of floats, packed as bytes into the path (or into one of two rows
-    of ours) for grad_fn, and checked against the bound by one sum Σx² ≤ bound² (as
-    ``_all_within``; NaN fails it)."""
+    of ours) for grad_fn, and checked against the bound by one norm |x| ≤ bound (as
+    ``_all_within``; NaN fails it, and an infinite entry makes the norm infinite)."""
     diverged_at = np.full(len(x), -1)
     rows = path if path is not None else np.empty((2, *x.shape))
     rows[0] = x
     slots = len(rows)  # k % slots: every row of the path, or two rows taking turns
     pack, raw = struct.Struct(f"{x.size}d"), memoryview(rows).cast("B")
-    limit, seen = bound * bound, [] if grads is not None else None
+    seen = [] if grads is not None else None
     coords, current, left_count = x.ravel().tolist(), rows[0], 0
     for k in range(1, steps + 1):
         g = grad_fn(current)
@@ -202,7 +203,7 @@ def _float_trajectory(apply, grad_fn, x, steps, bound, path, grads) -> np.ndarra
         slot = k % slots
         pack.pack_into(raw, slot * pack.size, *coords)
         new = rows[slot]
-        if left_count or not sum(map(operator.mul, coords, coords)) <= limit:
+        if left_count or not math.hypot(*coords) <= bound:
             left_count += _freeze(new, current, diverged_at, k, bound)
             coords = new.ravel().tolist()
         current = new
