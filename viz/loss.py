@@ -79,9 +79,7 @@ def loss_figure(runs: list[Trajectory], *, height: int = 320, title: str = "loss
             )
     layout = {
         "height": height,
-        # the room plotly.js would grow to for tick labels and the legend below (growing a
-        # margin means drawing the chart twice)
-        "margin": {"l": 84, "r": 24, "t": 30, "b": 92},
+        "margin": {"l": 60, "r": 20, "t": 30, "b": 40},
         "title": {"text": title, "font": {"size": 14}},
         "xaxis": {"title": {"text": "step"}},
         "yaxis": {

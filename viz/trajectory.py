@@ -45,10 +45,6 @@ TEXT_COLOR = "#1d2733"  # the app theme's text colour
 MUTED_COLOR = "#6b7785"
 RAIL_INSET = 10  # px: plotly.js's ``stepInset``, how far inside the rail the end steps sit
 SLIDER_LABEL_DROP = 85  # px from the slider's top to the top of its step labels
-# Room for all plotly.js pushes into the margins (tick labels left, the overlay's legend row
-# on top, slider and Play button below): a margin it has to grow after the first draw makes it
-# draw the whole chart, 300-step slider included, a second time (about 1 s of first paint).
-MARGIN = {"l": 70, "r": 20, "t": 49, "b": 110, "pad": 0}
 MINIMUM_COLOR = "#ffd400"
 
 
@@ -389,7 +385,7 @@ def trajectory_figure(
     slider = {"x": 0.16, "len": 0.84, "y": 0, "pad": {"t": 30, "l": 0, "r": 0}}
     layout.update(
         height=height or (560 if rows == 1 else 340 * rows),
-        margin=MARGIN | {"t": 40 if panels == "side" else MARGIN["t"]},
+        margin={"l": 50, "r": 20, "t": 40 if panels == "side" else 20, "b": 110, "pad": 0},
         plot_bgcolor="#17324d",
         hovermode="closest",
         dragmode=False,
