@@ -142,13 +142,12 @@ def optimizer_controls(url: UrlState, prefix: str, *, default: str, color: str, 
     """Optimizer select, its hyperparameters (from ``optim.OPTIMIZERS``) and a colour."""
     box = box if box is not None else st
     names = tuple(optim.OPTIMIZERS)
-    name = url.widget(
+    name = url.choice(
         box.selectbox,
         "Optimizer",
         key=f"{prefix}.opt",
-        field=Choice(default, names),
-        options=names,
-        format_func=lambda n: optim.OPTIMIZERS[n].label,
+        options={n: optim.OPTIMIZERS[n].label for n in names},
+        default=default,
     )
     spec = optim.OPTIMIZERS[name]
     box.caption(spec.description)
@@ -334,30 +333,28 @@ def run_settings(url: UrlState, surface, spec: SurfaceSpec, box=None) -> Setting
         container=box,
     )
     seed = knob_widget(url, Knob("noise seed", 0, 0, 9999, "int"), key="seed", container=box)
-    clip = url.widget(
+    clip = url.choice(
         box.selectbox,
         "gradient clipping",
         key="clip",
-        field=Choice("none", ("none", "value", "norm")),
-        options=("none", "value", "norm"),
-        format_func={
+        options={
             "none": "none",
             "value": "by value (each coordinate)",
             "norm": "by norm (whole gradient)",
-        }.get,
+        },
+        default="none",
     )
     clip_at = 1.0
     if clip != "none":
         clip_at = knob_widget(
             url, Knob("clip at", 1.0, 0.01, 100.0, "log"), key="clip_at", container=box
         )
-    schedule = url.widget(
+    schedule = url.choice(
         box.selectbox,
         "learning-rate schedule",
         key="schedule",
-        field=Choice("constant", tuple(SCHEDULES)),
-        options=tuple(SCHEDULES),
-        format_func=SCHEDULES.get,
+        options=SCHEDULES,
+        default="constant",
     )
     schedule_params = tuple(
         (name, knob_widget(url, knob, key=f"sched.{schedule}.{name}", container=box))

@@ -30,7 +30,7 @@ from ui.engine import (
 )
 from ui.figures import show
 from ui.knobs import Knob, knob_widget
-from ui.url_state import Choice, Flag, UrlState
+from ui.url_state import Flag, UrlState
 from viz.loss import loss_figure
 from viz.summary import run_table, standalone_html, tidy_trajectories
 from viz.surface3d import surface_3d_figure
@@ -85,30 +85,24 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
 
 def _view_options(url: UrlState):
     columns = st.columns([2, 3, 3, 1.4])
-    panels = url.widget(
-        columns[0].radio,
-        "View",
-        key="view",
-        field=Choice("overlay", tuple(VIEWS)),
-        options=tuple(VIEWS),
-        format_func=VIEWS.get,
-        horizontal=True,
+    panels = url.choice(
+        columns[0].radio, "View", key="view", options=VIEWS, default="overlay", horizontal=True
     )
-    trail = url.widget(
+    trail = url.choice(
         columns[1].select_slider,
         "Trail",
         key="trail",
-        field=Choice("10", TRAILS),
         options=TRAILS,
+        default="10",
         format_func=lambda t: "full path" if t == "full" else f"last {t}",
         help="Points drawn behind each runner (the article shows the last 10).",
     )
-    speed = url.widget(
+    speed = url.choice(
         columns[2].select_slider,
         "Speed",
         key="speed",
-        field=Choice("1", SPEEDS),
         options=SPEEDS,
+        default="1",
         format_func=lambda s: f"{s}×",
     )
     three_d = url.widget(columns[3].toggle, "3-D view", key="3d", field=Flag(False))

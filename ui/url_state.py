@@ -4,6 +4,7 @@ Use (the widget's value lives in ``st.session_state[key]`` as usual)::
 
     url = UrlState.begin()                               # once, at the top of a page
     lr = url.widget(st.slider, "α", key="lr", field=Number(0.01, 1e-4, 1.0), min_value=...)
+    view = url.choice(st.radio, "View", key="view", options={"a": "A", "b": "B"}, default="a")
     url.finish()                                         # at the end of the page (and fragment)
 
 ``widget`` seeds the widget's session-state value from the URL on the session's first run
@@ -219,6 +220,19 @@ class UrlState:
         value = factory(label, key=key, **kwargs)
         self.mirror(url_key or key, value, field)
         return value
+
+    def choice(self, factory, label: str, *, key: str, options, default: str, **kwargs):
+        """A selectbox, radio or select_slider over ``options`` mirrored as a ``Choice``.
+
+        ``options`` is a sequence of names, or a mapping name -> label (the labels are then
+        what the widget shows, unless ``format_func`` is given).
+        """
+        names = tuple(options)
+        if hasattr(options, "get"):
+            kwargs.setdefault("format_func", options.get)
+        return self.widget(
+            factory, label, key=key, field=Choice(default, names), options=names, **kwargs
+        )
 
     def finish(self) -> None:
         """Write the mirrored values to the URL (only when they changed); end the first run."""

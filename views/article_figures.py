@@ -14,7 +14,6 @@ from ui.lessons import (
     playground_button,
     show_preset,
 )
-from ui.url_state import Choice
 from viz.ewa import ARTICLE_BETAS, ewa_figure
 
 EXTRA = {"minibatch": "Mini-batch against full-batch gradient descent", "ewa": "EWA of a stock"}
@@ -28,13 +27,12 @@ st.markdown(
     "settings so you can change them. The lesson pages explain each idea."
 )
 warnings = st.container()
-chosen = url.widget(
+chosen = url.choice(
     st.radio,
     "Figure",
     key="figure",
-    field=Choice("learning_rate", tuple(FIGURES)),
-    options=tuple(FIGURES),
-    format_func=FIGURES.get,
+    options=FIGURES,
+    default="learning_rate",
     horizontal=True,
 )
 st.subheader(FIGURES[chosen], divider="gray")

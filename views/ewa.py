@@ -17,7 +17,7 @@ from ui.lessons import (
     read_series_csv,
     weights_chart,
 )
-from ui.url_state import Choice, Flag
+from ui.url_state import Flag
 from viz.ewa import ARTICLE_BETAS, window
 
 SOURCES = {"stock": "A stock price (ships with plotly)", "upload": "My own CSV file"}
@@ -45,13 +45,12 @@ squares).
 
 warnings = st.container()
 controls = st.columns([2, 2, 2, 1])
-source = url.widget(
+source = url.choice(
     controls[0].radio,
     "Series",
     key="source",
-    field=Choice("stock", tuple(SOURCES)),
-    options=tuple(SOURCES),
-    format_func=SOURCES.get,
+    options=SOURCES,
+    default="stock",
 )
 own_beta = knob_widget(
     url,
@@ -70,12 +69,12 @@ bias_correction = url.widget(
 x = values = None
 name, x_title = "", ""
 if source == "stock":
-    symbol = url.widget(
+    symbol = url.choice(
         controls[1].selectbox,
         "Company",
         key="stock",
-        field=Choice("AAPL", tuple(STOCK_NAMES)),
-        options=tuple(STOCK_NAMES),
+        options=STOCK_NAMES,
+        default="AAPL",
         format_func=lambda s: f"{STOCK_NAMES[s]} ({s})",
     )
     x, values = cached_stock_series(symbol)

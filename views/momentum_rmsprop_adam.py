@@ -18,7 +18,6 @@ from ui.lessons import (
     update_rules,
 )
 from ui.race import loss_chart
-from ui.url_state import Choice
 from viz.step_anatomy import ANATOMY_OPTIMIZERS, scale_figure, step_anatomy, step_figure
 
 url = begin_page()
@@ -77,9 +76,9 @@ def comparison_section():
     # runs are offered by optimizer name: its label would change with every α
     names = {r.optimizer: i for i, r in enumerate(preset.runs) if r.optimizer in ANATOMY_OPTIMIZERS}
     left, right = st.columns([1, 2])
-    name = url.widget(
-        left.selectbox, "Run", key="anatomy.run", field=Choice("adam", tuple(names)),
-        options=tuple(names), format_func=lambda n: optim.OPTIMIZERS[n].label,
+    name = url.choice(
+        left.selectbox, "Run", key="anatomy.run", default="adam",
+        options={n: optim.OPTIMIZERS[n].label for n in names},
     )  # fmt: skip
     index = names[name]
     run = preset.runs[index]

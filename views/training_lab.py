@@ -20,7 +20,7 @@ import optim
 from ui.controls import optimizer_controls, run_label
 from ui.figures import show
 from ui.knobs import Knob, knob_field, knob_widget
-from ui.url_state import Choice, Number, Text, UrlState
+from ui.url_state import Number, Text, UrlState
 from viz.training import CLOCKS, boundaries_figure, curves_figure, data_figure, summary_table
 from viz.trajectory import PALETTE
 
@@ -55,10 +55,9 @@ def dataset(name: str, n: int, noise: float, seed: int, test_fraction: float) ->
 def choice(url: UrlState, factory, label: str, name: str, labels: dict, default: str, **kwargs):
     """A selectbox or radio over the keys of ``labels`` (shown by their values); ``name`` in
     the URL, ``lab.<name>`` in session state."""
-    options = tuple(labels)
-    return url.widget(factory, label, key=f"lab.{name}", url_key=name,
-                      field=Choice(default, options), options=options, format_func=labels.get,
-                      **kwargs)  # fmt: skip
+    return url.choice(
+        factory, label, key=f"lab.{name}", url_key=name, options=labels, default=default, **kwargs
+    )
 
 
 def knob(url: UrlState, name: str, setting: Knob):
