@@ -151,7 +151,9 @@ def test_slider_steps_every_frame_but_labels_a_few_round_steps(steps):
         if label["text"] in names:
             f = names.index(label["text"]) / (len(names) - 1)
             assert label["x"] == pytest.approx(slider["x"] + slider["len"] * f)
-            assert label["xshift"] == pytest.approx(10 - 20 * f)  # 10 px inset at both ends
+            # plotly.js: the rail starts pad.l px in, and steps sit 10 px inside its ends
+            pad = slider["pad"]
+            assert label["xshift"] == pytest.approx(pad["l"] + 10 - f * (pad["l"] + pad["r"] + 20))
 
 
 @pytest.mark.parametrize(

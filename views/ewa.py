@@ -44,7 +44,7 @@ squares).
 )
 
 warnings = st.container()
-controls = st.columns([2, 2, 2, 1])
+controls = st.columns([2, 2, 2, 1.5])
 source = url.choice(
     controls[0].radio,
     "Series",

@@ -382,7 +382,8 @@ def trajectory_figure(
         "mode": "immediate",
     }
     pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
-    slider = {"x": 0.16, "len": 0.84, "y": 0, "pad": {"t": 30, "l": 0, "r": 0}}
+    # the rail starts a fixed 145 px in (pad.l), clear of the Play/Pause buttons at any width
+    slider = {"x": 0, "len": 1, "y": 0, "pad": {"t": 30, "l": 145, "r": 0}}
     layout.update(
         height=height or (560 if rows == 1 else 340 * rows),
         margin={"l": 50, "r": 20, "t": 40 if panels == "side" else 20, "b": 110, "pad": 0},
