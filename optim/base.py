@@ -6,6 +6,7 @@ the caller applies ``params + updates``. Hyperparameters are floats, arrays that
 against the params (one value per point, say), or for learning rates a schedule ``step -> value``.
 """
 
+import math
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -40,7 +41,7 @@ def transformation(
     where ``apply(g, params, out)`` returns the update, written into the buffer ``out`` (which
     may be g itself) or a new array, never into g otherwise; it keeps its state in buffers it
     allocated once. Stateful, so only ``run`` uses it; the tests check that it agrees with
-    ``update`` exactly.
+    ``update`` bit for bit, or to rounding where it rearranges the arithmetic (Adam's).
 
     ``update.floats``: the same rule once more on plain Python floats, for a handful of
     entries (one trajectory), where NumPy's cost per call outweighs the arithmetic:
@@ -132,6 +133,9 @@ def check(
     Schedules are accepted where ``allow_schedule`` and checked when called.
     """
     if allow_schedule and callable(value):
+        return value
+    plain = type(value) is float and math.isfinite(value)  # the common case, without NumPy
+    if plain and low <= value and (value < high if high_open else value <= high):
         return value
     try:
         array = np.asarray(value, dtype=float)

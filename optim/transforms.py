@@ -343,17 +343,25 @@ def scale_by_adam(betas=(0.9, 0.999), eps=1e-8, amsgrad=False):
         return ScaleByAdamState(0, zeros, zeros, zeros if amsgrad else None)
 
     def kernel(params):
+        # The moments are kept divided by their weights, M = m/(1−β₁) and S = v/(1−β₂), so
+        # each step is M ← β₁M + g and S ← β₂S + g² (a multiplication less for each), and
+        # the weights fold into the step's two scalars: m̂/(√v̂ + ε) = s·M/(√S + f) with
+        # s = (c₂/c₁)·(1−β₁)/√(1−β₂) and f = ε·c₂/√(1−β₂). Equal to ``update`` up to rounding.
         m, v, v_max, tmp = (np.zeros_like(params, dtype=float) for _ in range(4))
         steps = itertools.count(1)
+        weight1, root_weight2 = 1.0 - beta1, np.sqrt(1.0 - beta2)
 
         def apply(g, params, out):
-            t = next(steps)
-            _moments_in_place(m, v, g, beta1, beta2, tmp)
+            root2, scale = corrections(next(steps))
+            np.multiply(m, beta1, out=m)
+            np.add(m, g, out=m)
+            np.multiply(v, beta2, out=v)
+            np.add(v, np.multiply(g, g, out=tmp), out=v)
             if amsgrad:
                 np.maximum(v_max, v, out=v_max)
-            root2, scale = corrections(t)
-            np.add(np.sqrt(v_max if amsgrad else v, out=tmp), eps * root2, out=tmp)
-            return np.multiply(np.divide(m, tmp, out=out), scale, out=out)
+            floor = eps * root2 / root_weight2
+            np.add(np.sqrt(v_max if amsgrad else v, out=tmp), floor, out=tmp)
+            return np.multiply(np.divide(m, tmp, out=out), scale * weight1 / root_weight2, out=out)
 
         return apply
 
