@@ -143,6 +143,14 @@ def test_the_largest_minibatch_settings_still_render_within_budget(app_test):
     assert all(size < FIGURE_BUDGET for size in figure_sizes(at))
 
 
+def test_the_minibatch_race_counts_examples_seen(app_test, chart_figures):
+    at = app_test(PAGES["minibatch"], query={"mb.size": "100", "mb.batch_size": "10"})
+    epochs = at.slider(key="mb.epochs").value
+    (race,) = [f for f in chart_figures(at) if f.get("frames")]
+    counts = [frame["data"][-1]["text"][0] for frame in race["frames"]]
+    assert counts[0] == "examples seen 0" and counts[-1] == f"examples seen {100 * epochs}"
+
+
 def last_points(figure: dict) -> np.ndarray:
     """Current point of every run in the race figure's last frame."""
     markers = figure["frames"][-1]["data"][1::2]

@@ -35,7 +35,7 @@ def test_default_page_renders_the_race(app_test, chart_figures):
     fig = race(chart_figures, at)
     names = [trace["name"] for trace in fig["data"]]
     labels = [optim.OPTIMIZERS[n].label for n in ("gd", "momentum", "rmsprop", "adam")]
-    assert [names[i] for i in fig["frames"][0]["traces"][::2]] == [
+    assert [names[i] for i in fig["frames"][0]["traces"][:-1:2]] == [  # the last: step counter
         label + f" α={optim.OPTIMIZERS[n].defaults()['lr']:g}"
         for label, n in zip(labels, ("gd", "momentum", "rmsprop", "adam"), strict=True)
     ]
@@ -178,7 +178,7 @@ def test_runs_can_repeat_an_optimizer_and_be_added_and_removed(app_test, chart_f
     labels = [t["name"] for t in race(chart_figures, at)["data"] if t.get("showlegend")]
     assert labels == ["Gradient descent α=0.01", "Gradient descent α=0.15"]
     at.button(key="add_run").click().run()
-    assert len(race(chart_figures, at)["frames"][0]["traces"]) == 6
+    assert len(race(chart_figures, at)["frames"][0]["traces"]) == 3 * 2 + 1  # + step counter
     at.button(key="r0.remove").click().run()  # the 0.15 run moves to first place
     legend = [t["name"] for t in race(chart_figures, at)["data"] if t.get("showlegend")]
     assert legend[0] == "Gradient descent α=0.15" and len(legend) == 2
@@ -187,7 +187,7 @@ def test_runs_can_repeat_an_optimizer_and_be_added_and_removed(app_test, chart_f
             break
         at.button(key="add_run").click().run()
     assert not any(b.key == "add_run" for b in at.button)  # 8 runs: no more
-    assert len(race(chart_figures, at)["frames"][0]["traces"]) == 16
+    assert len(race(chart_figures, at)["frames"][0]["traces"]) == 8 * 2 + 1
     assert link(at)["runs"] == "8"
 
 

@@ -57,9 +57,10 @@ def test_frames_only_update_the_moving_traces(panels, trail):
     names = [trace["name"] for trace in fig["data"]]
     for frame in fig["frames"]:
         moving = [names[i] for i in frame["traces"]]
-        assert moving == [f"run {i}" for i in range(3) for _ in range(2)]
+        assert moving == [f"run {i}" for i in range(3) for _ in range(2)] + ["step counter"]
         assert not STATIC_NAMES & set(moving)
-        assert all(set(update) <= {"x", "y", "marker"} for update in frame["data"])
+        assert all(set(update) <= {"x", "y", "marker"} for update in frame["data"][:-1])
+        assert frame["data"][-1] == {"text": [f"step {frame['name']}"]}  # the counter's text
     assert STATIC_NAMES - {"saddles", "minima"} <= set(names)
     layout_images = fig["layout"]["images"]
     assert len(layout_images) == (3 if panels == "side" else 1)
@@ -73,7 +74,7 @@ def test_trail_holds_the_last_points_and_the_marker_the_current_one(trail):
     decimals = decimals_for(6.0)
     for frame in fig["frames"]:
         step = int(frame["name"])
-        line, point = frame["data"]
+        line, point, _ = frame["data"]
         expected = [run.path[k] for k in range(max(0, step - trail + 1), step + 1)]
         assert len(line["x"]) == len(expected) == min(step + 1, trail)
         np.testing.assert_allclose(line["x"], [p[0] for p in expected], atol=10**-decimals)
@@ -88,7 +89,7 @@ def test_full_path_is_drawn_once_not_in_frames():
     assert len(full) == 1
     np.testing.assert_allclose(decode(full[0]["x"]), run.path[:, 0], rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(decode(full[0]["y"]), run.path[:, 1], rtol=1e-6, atol=1e-6)
-    assert all(len(update["x"]) <= 10 for frame in fig["frames"] for update in frame["data"])
+    assert all(len(update["x"]) <= 10 for frame in fig["frames"] for update in frame["data"][:-1])
 
 
 @pytest.mark.parametrize("panels", ["overlay", "side"])
@@ -138,9 +139,12 @@ def test_slider_steps_every_frame_but_labels_a_few_round_steps(steps):
     fig = trajectory_figure(Bowl(), runs(2, steps), max_frames=300)
     slider = fig["layout"]["sliders"][0]
     names = [frame["name"] for frame in fig["frames"]]
-    assert [s["label"] for s in slider["steps"]] == names  # the step counter reads these
-    assert slider["currentvalue"]["visible"] and slider["currentvalue"]["prefix"] == "step "
-    assert slider["font"]["color"] == "rgba(0, 0, 0, 0)"  # plotly's crowded labels hidden
+    assert [s["value"] for s in slider["steps"]] == names
+    # one empty label for all: plotly.js measures each distinct label on first paint
+    assert {s["label"] for s in slider["steps"]} == {""}
+    assert not slider["currentvalue"]["visible"]  # the counter is a trace (see frames)
+    counter = next(t for t in fig["data"] if t["name"] == "step counter")
+    assert counter["text"] == ["step 0"] and counter["mode"] == "text"
     labels = [a for a in fig["layout"]["annotations"] if a["yref"] == "paper" and a["y"] == 0]
     numbers = [int(a["text"]) for a in labels]
     assert 2 <= len(numbers) <= 8 and numbers[0] == 0 and numbers[-1] <= steps
@@ -175,7 +179,8 @@ def test_side_by_side_panels_share_one_scale_and_one_slider():
     assert len(layout["sliders"]) == 1 and len(layout["updatemenus"]) == 1
     # each run's moving traces sit on its own panel
     axes = [fig["data"][i]["xaxis"] for i in fig["frames"][0]["traces"]]
-    assert axes == ["x", "x", "x2", "x2", "x3", "x3", "x4", "x4", "x5", "x5", "x6", "x6"]
+    assert axes[:-1] == ["x", "x", "x2", "x2", "x3", "x3", "x4", "x4", "x5", "x5", "x6", "x6"]
+    assert axes[-1] == "x4"  # the step counter: top-right panel of the 2 × 4 grid
 
 
 @pytest.mark.parametrize(("count", "grid"), [(1, (1, 1)), (3, (1, 3)), (4, (1, 4)), (8, (2, 4))])
@@ -189,7 +194,7 @@ def test_a_diverging_run_never_moves_the_axes():
     fig = trajectory_figure(Bowl(), [run, spiral(3, 0.1)])
     assert fig["layout"]["xaxis"]["range"] == [-3.0, 3.0]
     assert fig["layout"]["yaxis"]["range"] == [-2.0, 2.0]
-    last = fig["frames"][-1]["data"][1]
+    last = fig["frames"][-1]["data"][1]  # run 0's current point
     assert last["marker"]["symbol"] == "x"  # the current point shows the divergence
 
 

@@ -537,12 +537,15 @@ def minibatch_race(setup: MiniBatchSetup, frames: int = 300) -> dict:
         Trajectory(label, colour, points[:, k], cost(points[:, k]))
         for k, (label, colour) in enumerate(zip(runs, MINIBATCH_COLOURS, strict=True))
     ]
-    figure = trajectory_figure(cost, drawn, trail=None, clickable=0, height=520)
-    # frames are ticks of the shared clock: label the slider with examples seen, not steps
-    slider = figure["layout"]["sliders"][0]
-    slider["currentvalue"]["prefix"] = "examples seen "
-    for step in slider["steps"]:
-        step["label"] = f"{clock[int(step['label'])]:.0f}"
+    # frames are ticks of the shared clock: the counter shows examples seen, not steps
+    figure = trajectory_figure(
+        cost,
+        drawn,
+        trail=None,
+        clickable=0,
+        height=520,
+        counter=lambda tick: f"examples seen {clock[tick]:.0f}",
+    )
     figure["layout"]["xaxis"]["title"] = {"text": "w (slope)"}
     figure["layout"]["yaxis"]["title"] = {"text": "b (intercept)"}
     return figure

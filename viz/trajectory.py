@@ -23,6 +23,7 @@ accepts it, which is what the tests check.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,11 +42,11 @@ PALETTE = (
     "#ffffff",  # white
 )
 CONTOUR_COLOR = "rgba(255, 255, 255, 0.35)"
-TEXT_COLOR = "#1d2733"  # the app theme's text colour
 MUTED_COLOR = "#6b7785"
 RAIL_INSET = 10  # px: plotly.js's ``stepInset``, how far inside the rail the end steps sit
 SLIDER_LABEL_DROP = 85  # px from the slider's top to the top of its step labels
 MINIMUM_COLOR = "#ffd400"
+COUNTER_SHADOW = ", ".join(f"{dx}px {dy}px 2px #000000" for dx in (1, -1) for dy in (1, -1))
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,26 @@ def _static_traces(surface, lines, axes, clickable: int, decimals: int) -> list[
     return traces
 
 
+def _step_counter(domain, axes, text: str) -> dict:
+    """The step counter in the top-right corner of the panel on ``axes``; frames set its text.
+    White with a dark outline, readable on the light and the dark ends of the colour scale."""
+    (x0, x1), (y0, y1) = domain
+    return {
+        "type": "scatter",
+        "mode": "text",
+        "x": [x1 - 0.015 * (x1 - x0)],
+        "y": [y1 - 0.015 * (y1 - y0)],
+        "text": [text],
+        "textposition": "bottom left",
+        "textfont": {"color": "#ffffff", "size": 14, "shadow": COUNTER_SHADOW},
+        "hoverinfo": "skip",
+        "showlegend": False,
+        "name": "step counter",
+        "xaxis": axes[0],
+        "yaxis": axes[1],
+    }
+
+
 class _RoundedPath:
     """A run's path rounded once, as JSON-ready lists, so frames are cheap list slices."""
 
@@ -236,9 +257,11 @@ def trajectory_figure(
     background: Background | None = None,
     clickable: int = 21,
     height: int | None = None,
+    counter: Callable[[int], str] = "step {}".format,
 ) -> dict:
     """Animated contour chart of ``runs`` on ``surface`` (duck-typed: callable, ``domain``,
-    optional ``minima``, ``saddles``, ``log_scale``, ``label``); see the module docstring."""
+    optional ``minima``, ``saddles``, ``log_scale``, ``label``); see the module docstring.
+    ``counter`` gives the text of the step counter at each frame's step."""
     if panels not in ("overlay", "side"):
         raise ValueError(f"panels must be 'overlay' or 'side', not {panels!r}")
     full_path = trail is None
@@ -366,10 +389,13 @@ def trajectory_figure(
 
     steps = max((run.steps for run in runs), default=0)
     shown = frame_steps(steps, max_frames)
+    moving.append(len(data))
+    data.append(_step_counter(surface.domain, _axis_names(columns - 1), counter(0)))
     frames = [
         {
             "name": str(step),
-            "data": [trace for run in runs for trace in paths[id(run)].moving(step, trail)],
+            "data": [trace for run in runs for trace in paths[id(run)].moving(step, trail)]
+            + [{"text": [counter(step)]}],
             "traces": moving,
         }
         for step in shown.tolist()
@@ -382,8 +408,9 @@ def trajectory_figure(
         "mode": "immediate",
     }
     pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
-    # the rail starts a fixed 145 px in (pad.l), clear of the Play/Pause buttons at any width
-    slider = {"x": 0, "len": 1, "y": 0, "pad": {"t": 30, "l": 145, "r": 0}}
+    # the rail starts a fixed 145 px in (pad.l), clear of the Play/Pause buttons at any width,
+    # and 54 px down (pad.t), clear of the θ₁ axis title
+    slider = {"x": 0, "len": 1, "y": 0, "pad": {"t": 54, "l": 145, "r": 0}}
     layout.update(
         height=height or (560 if rows == 1 else 340 * rows),
         margin={"l": 50, "r": 20, "t": 40 if panels == "side" else 20, "b": 110, "pad": 0},
@@ -414,20 +441,17 @@ def trajectory_figure(
             | {
                 "active": 0,
                 "yanchor": "top",
-                "currentvalue": {
-                    "prefix": "step ",
-                    "visible": True,
-                    "xanchor": "right",
-                    "font": {"color": TEXT_COLOR},
-                },
-                # every frame is a step (its label feeds the step counter), but the labels
-                # under the rail are hidden and replaced by a few round numbers
+                # Every frame is a stop of the slider, all with the same empty label:
+                # plotly.js measures each distinct label in the DOM twice (for the rail and
+                # the "current value" box), ~0.3 s for 300 frames on first paint. Round
+                # numbers under the rail are annotations, the step counter is a trace.
+                "currentvalue": {"visible": False},
                 "font": {"color": "rgba(0, 0, 0, 0)"},
                 "ticklen": 0,
                 "minorticklen": 0,
                 "transition": {"duration": 0},
                 "steps": [
-                    {"label": str(s), "method": "animate", "args": [[str(s)], pause]}
+                    {"label": "", "value": str(s), "method": "animate", "args": [[str(s)], pause]}
                     for s in shown.tolist()
                 ],
             }
