@@ -130,16 +130,20 @@ def test_frames_are_capped_and_spread_over_the_run():
     steps = [int(frame["name"]) for frame in fig["frames"]]
     assert len(steps) <= 300 and steps[0] == 0 and steps[-1] == 2000
     assert steps == sorted(set(steps))
-    slider = fig["layout"]["sliders"][0]
-    assert [s["args"][0][0] for s in slider["steps"]] == [frame["name"] for frame in fig["frames"]]
+    # the slider stops at 100 of the 300 frames, evenly spread, ends kept
+    frames = [frame["name"] for frame in fig["frames"]]
+    stops = [frames.index(s["args"][0][0]) for s in fig["layout"]["sliders"][0]["steps"]]
+    assert len(stops) == 100 and stops[0] == 0 and stops[-1] == len(frames) - 1
+    assert set(np.diff(stops).tolist()) <= {3, 4} and sum(np.diff(stops)) == len(frames) - 1
 
 
 @pytest.mark.parametrize("steps", [3, 10, 100, 500, 2000])
-def test_slider_steps_every_frame_but_labels_a_few_round_steps(steps):
+def test_slider_stops_at_up_to_100_frames_and_labels_a_few_round_steps(steps):
     fig = trajectory_figure(Bowl(), runs(2, steps), max_frames=300)
     slider = fig["layout"]["sliders"][0]
-    names = [frame["name"] for frame in fig["frames"]]
-    assert [s["value"] for s in slider["steps"]] == names
+    frames = [frame["name"] for frame in fig["frames"]]
+    names = [s["value"] for s in slider["steps"]]
+    assert names == frames if len(frames) <= 100 else len(names) == 100 and set(names) < set(frames)
     # one empty label for all: plotly.js measures each distinct label on first paint
     assert {s["label"] for s in slider["steps"]} == {""}
     assert not slider["currentvalue"]["visible"]  # the counter is a trace (see frames)

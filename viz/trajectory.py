@@ -45,6 +45,7 @@ CONTOUR_COLOR = "rgba(255, 255, 255, 0.35)"
 MUTED_COLOR = "#6b7785"
 RAIL_INSET = 10  # px: plotly.js's ``stepInset``, how far inside the rail the end steps sit
 SLIDER_LABEL_DROP = 85  # px from the slider's top to the top of its step labels
+SLIDER_STOPS = 100  # at most: the slider moves every k-th frame of a longer animation
 MINIMUM_COLOR = "#ffd400"
 COUNTER_SHADOW = ", ".join(f"{dx}px {dy}px 2px #000000" for dx in (1, -1) for dy in (1, -1))
 
@@ -90,17 +91,17 @@ def round_step(span: float, most: int = 7) -> int:
         power *= 10
 
 
-def slider_labels(shown: np.ndarray, slider: dict, color: str) -> list[dict]:
+def slider_labels(stops: np.ndarray, slider: dict, color: str) -> list[dict]:
     """Round step numbers under the frame slider, as annotations (plotly.js would label every
-    k-th frame, a wall of numbers). Frame i sits at fraction f = i / (frames - 1) of the rail,
+    k-th stop, a wall of numbers). Stop i sits at fraction f = i / (stops - 1) of the rail,
     which plotly.js insets by ``RAIL_INSET`` px at both ends: paper x = x + len·f, shifted by
     pad.l + inset − f·(pad.l + pad.r + 2·inset) px. A step between two frames is placed
     proportionally between them."""
-    last = max(len(shown) - 1, 1)
+    last = max(len(stops) - 1, 1)
     pad = slider["pad"]
     labels = []
-    for step in range(0, int(shown[-1]) + 1, round_step(float(shown[-1]))):
-        f = float(np.interp(step, shown, np.arange(len(shown)))) / last
+    for step in range(0, int(stops[-1]) + 1, round_step(float(stops[-1]))):
+        f = float(np.interp(step, stops, np.arange(len(stops)))) / last
         labels.append(
             {
                 "text": str(step),
@@ -389,6 +390,7 @@ def trajectory_figure(
 
     steps = max((run.steps for run in runs), default=0)
     shown = frame_steps(steps, max_frames)
+    stops = shown[frame_steps(len(shown) - 1, SLIDER_STOPS)]  # every frame up to 100, ends kept
     moving.append(len(data))
     data.append(_step_counter(surface.domain, _axis_names(columns - 1), counter(0)))
     frames = [
@@ -441,10 +443,10 @@ def trajectory_figure(
             | {
                 "active": 0,
                 "yanchor": "top",
-                # Every frame is a stop of the slider, all with the same empty label:
-                # plotly.js measures each distinct label in the DOM twice (for the rail and
-                # the "current value" box), ~0.3 s for 300 frames on first paint. Round
-                # numbers under the rail are annotations, the step counter is a trace.
+                # Slider stops cost plotly.js DOM work on first paint, and distinct labels
+                # most (each is measured twice: ~0.3 s for 300): so at most 100 stops, all
+                # with the same empty label. Play still shows every frame and the step
+                # counter (a trace) every step; round numbers under the rail are annotations.
                 "currentvalue": {"visible": False},
                 "font": {"color": "rgba(0, 0, 0, 0)"},
                 "ticklen": 0,
@@ -452,10 +454,10 @@ def trajectory_figure(
                 "transition": {"duration": 0},
                 "steps": [
                     {"label": "", "value": str(s), "method": "animate", "args": [[str(s)], pause]}
-                    for s in shown.tolist()
+                    for s in stops.tolist()
                 ],
             }
         ],
     )
-    layout["annotations"] += slider_labels(shown, slider, MUTED_COLOR)
+    layout["annotations"] += slider_labels(stops, slider, MUTED_COLOR)
     return {"data": data, "layout": layout, "frames": frames}
