@@ -207,9 +207,11 @@ def _float_trajectory(apply, grad_fn, x, steps, bound, path, grads) -> np.ndarra
     coords, current, left_count = x.ravel().tolist(), rows[0], 0
     for k in range(1, steps + 1):
         g = grad_fn(current)
-        if type(g) is not np.ndarray or g.dtype is not FLOAT or g.shape != shape:
+        if k == 1 or type(g) is not np.ndarray:  # shape and dtype: as the array path
             g = _checked_gradient(g, shape)
         g = g.ravel().tolist()
+        if len(g) != len(coords):
+            raise ValueError(f"grad_fn must return shape {shape}, got {len(g)} numbers")
         if seen is not None:
             seen.append(g)
         coords = list(map(add, coords, apply(g, coords)))

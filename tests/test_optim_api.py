@@ -250,6 +250,21 @@ def test_betas_per_point_equal_separate_runs(name):
 # ---------------------------------------------------------------- run
 
 
+@pytest.mark.parametrize("n", [1, 500])  # plain floats, then array kernels
+def test_a_gradient_of_the_wrong_shape_is_refused(n):
+    x0 = STARTS[:1].repeat(n, axis=0)
+    with pytest.raises(ValueError, match="grad_fn must return shape"):
+        optim.run(optim.adam(), lambda p: p[:, :1], x0, 3)
+    calls = []
+
+    def shrinking(p):  # right at the first step, then one number short
+        calls.append(1)
+        return quadratic_grad(p) if len(calls) == 1 else quadratic_grad(p).ravel()[:-1]
+
+    with pytest.raises(ValueError):
+        optim.run(optim.adam(), shrinking, x0, 3)
+
+
 def test_run_result_shapes_values_and_gradient_norms():
     result = optim.run(optim.adam(lr=0.1), quadratic_grad, STARTS, 25, value_fn=quadratic)
     assert result.path.shape == (26, 10, 2) and result.final.shape == (10, 2)
