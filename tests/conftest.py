@@ -3,6 +3,7 @@
 - ``app_test(path="app.py", query=None)``: an ``AppTest`` for a script, query params set,
   already run once (``app_test()`` is the Playground).
 - ``chart_figures(at)``: the Plotly figure dicts of an AppTest's charts (their ``proto.spec``).
+- ``markdown_rows(text)``: a Markdown table read back by a CommonMark parser, as row dicts.
 - ``serve_app()``: context manager, a fresh ``streamlit run app.py`` server; yields its URL.
 - ``live_app``: URL of the real app served on a free port (session-wide, killed at the end).
 - ``browser`` / ``page``: headless Debian Chromium through Playwright; ``page`` records
@@ -57,6 +58,31 @@ def chart_figures():
         return [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
 
     return figures
+
+
+@pytest.fixture
+def markdown_rows():
+    """Function: a Markdown table as markdown-it-py (a CommonMark parser, not ours) reads it,
+    one dict per row; fails unless every cell renders as plain text (no emphasis, links,
+    code, HTML)."""
+    from markdown_it import MarkdownIt
+
+    def rows(text: str) -> list[dict[str, str]]:
+        tokens = MarkdownIt("commonmark").enable("table").parse(text)
+        cells = []
+        for token in tokens:
+            if token.type == "inline":
+                assert all(child.type == "text" for child in token.children), token.children
+                cells.append("".join(child.content for child in token.children))
+        width = sum(token.type == "th_open" for token in tokens)
+        assert width and len(cells) % width == 0, text
+        header = cells[:width]
+        return [
+            dict(zip(header, cells[i : i + width], strict=True))
+            for i in range(width, len(cells), width)
+        ]
+
+    return rows
 
 
 def _free_port() -> int:

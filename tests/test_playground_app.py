@@ -22,13 +22,19 @@ def link(at) -> dict[str, str]:
     return {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
 
 
+def run_rows(rows, at) -> list[dict[str, str]]:
+    """The per-run table under the loss chart (a Markdown table), read back row by row."""
+    (text,) = [md.value for md in at.markdown if md.value.startswith("| run |")]
+    return rows(text)
+
+
 def moving_points(fig) -> np.ndarray:
     """Current point of every run in the last frame, shape (runs, 2)."""
     points = fig["frames"][-1]["data"][1::2]
     return np.array([[p["x"][0], p["y"][0]] for p in points])
 
 
-def test_default_page_renders_the_race(app_test, chart_figures):
+def test_default_page_renders_the_race(app_test, chart_figures, markdown_rows):
     at = app_test()
     assert not at.exception
     assert not at.warning
@@ -46,7 +52,11 @@ def test_default_page_renders_the_race(app_test, chart_figures):
     loss = next(f for f in chart_figures(at) if not f.get("frames"))
     first_loss = decode(loss["data"][0]["y"])[0]
     assert first_loss == pytest.approx(float(peaks(np.array(peaks.start))), rel=1e-9)
-    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 4
+    table = run_rows(markdown_rows, at)
+    assert [row["run"] for row in table] == [names[i] for i in fig["frames"][0]["traces"][:-1:2]]
+    final_losses = peaks(moving_points(fig))  # J at each run's last point, from the chart
+    shown = [float(row["final loss"]) for row in table]
+    np.testing.assert_allclose(shown, final_losses, rtol=1e-3)  # printed to 4 digits
 
 
 # (widget kind, key, new value, URL name, URL text): every control is changed once.
@@ -85,9 +95,9 @@ CHANGES = [
 ]
 
 
-def test_every_control_changes_the_page_and_the_link(app_test, chart_figures):
+def test_every_control_changes_the_page_and_the_link(app_test, chart_figures, markdown_rows):
     def shown(at):
-        return chart_figures(at), [table.value.to_dict() for table in at.dataframe]
+        return chart_figures(at), run_rows(markdown_rows, at)
 
     at = app_test()
     for kind, key, value, url_key, url_text in CHANGES:
@@ -245,12 +255,12 @@ def test_hostile_links_fall_back_to_defaults_with_a_warning(app_test, chart_figu
     assert at.select_slider(key="r0.gd.lr").value == optim.OPTIMIZERS["gd"].defaults()["lr"]
 
 
-def test_a_diverging_run_gets_a_badge_and_keeps_the_axes(app_test, chart_figures):
+def test_a_diverging_run_gets_a_badge_and_keeps_the_axes(app_test, chart_figures, markdown_rows):
     at = app_test(query={"runs": "2", "r0.opt": "gd", "r0.lr": "1", "surface": "rosenbrock"})
     assert not at.exception
-    table = at.dataframe[0].value
-    assert table["status"][0].startswith("diverged at step")
-    assert table["status"][1] == "ok"
+    table = run_rows(markdown_rows, at)
+    assert table[0]["status"].startswith("diverged at step")
+    assert table[0]["final loss"] == "—" and table[1]["status"] == "ok"
     assert any("diverged at step" in md.value for md in at.markdown)  # the badge
     fig = race(chart_figures, at)
     assert fig["layout"]["xaxis"]["range"] == list(surfaces.SURFACES["rosenbrock"].domain[0])

@@ -11,7 +11,7 @@ import pytest
 
 from viz.encode import decode
 from viz.loss import loss_figure
-from viz.summary import run_table, standalone_html, tidy_trajectories
+from viz.summary import markdown_table, run_table, standalone_html, tidy_trajectories
 from viz.surface3d import surface_3d_figure
 from viz.trajectory import Trajectory, trajectory_figure
 
@@ -84,6 +84,26 @@ def test_run_table_against_hand_computed_numbers():
     assert table[steps_column][0] == first
     assert pd.isna(table[steps_column][1])  # the local minimum (0.7) never gets within 0.01 of 0.5
     assert list(table["status"]) == ["ok", "ok", "diverged at step 4"]
+
+
+def test_markdown_table_reads_back_as_the_same_literal_text(markdown_rows):
+    hostile = [
+        "a | b",
+        "*not bold* _nor this_",
+        "$x^2$ `code`",
+        ":red[no colour]",
+        "<b>x</b>",
+        "[link](http://x)",
+        "# not a heading",
+        "two\nlines",
+        "back\\slash",
+        "J − J* ≤ 0.001",
+    ]
+    table = pd.DataFrame({"run": hostile, "status": [f"ok {i}" for i in range(len(hostile))]})
+    rows = markdown_rows(markdown_table(table))
+    expected = [" ".join(run.split()) for run in hostile]  # a line break becomes a space
+    assert [row["run"] for row in rows] == expected
+    assert [row["status"] for row in rows] == list(table["status"])
 
 
 def test_table_without_known_minima_leaves_distance_and_steps_empty():

@@ -32,7 +32,7 @@ from ui.figures import show
 from ui.knobs import Knob, knob_widget
 from ui.url_state import Flag, UrlState
 from viz.loss import loss_figure
-from viz.summary import run_table, standalone_html, tidy_trajectories
+from viz.summary import markdown_table, run_table, standalone_html, tidy_trajectories
 from viz.surface3d import surface_3d_figure
 from viz.trajectory import background_lines, trajectory_figure
 
@@ -159,6 +159,6 @@ def race_section(url: UrlState, surface_spec: SurfaceSpec, runs: list[RunSpec], 
                 icon=":material/warning:",
             )
     table = run_table(runs_drawn, get_surface(surface_spec), tolerance)
-    st.dataframe(readable(table), hide_index=True, width="stretch")
+    st.markdown(markdown_table(readable(table)))
     _downloads(figure, tidy_trajectories(runs_drawn))
     url.finish()
