@@ -376,7 +376,7 @@ NOISY_CLIPPED = [
 
 
 @pytest.mark.parametrize(
-    ("opt", "rounded"), zip(NOISY_CLIPPED, [True, False, False], strict=True),
+    ("opt", "rounded"), list(zip(NOISY_CLIPPED, [True, False, False], strict=True)),
     ids=["noise-clip-adam", "clip-momentum", "noise"],
 )  # fmt: skip
 def test_noise_and_clipping_keep_the_fast_path_exact(opt, rounded):
