@@ -17,7 +17,6 @@ BLOCK_POINTS = 4096
 # Up to this many entries (points × coordinates) an optimizer with a plain-float rule steps on
 # Python floats: a NumPy call costs ~0.5 µs whatever its size, a float operation ~30 ns.
 FLOAT_ENTRIES = 16
-FLOAT = np.dtype(float)
 # Without record, at least this many points per thread make run share them among up to
 # THREADS threads (NumPy lets go of the GIL inside each call), in blocks of THREAD_BLOCK_POINTS:
 # far larger blocks than alone: every NumPy call hands the GIL over between the threads, which

@@ -349,7 +349,7 @@ def scale_by_adam(betas=(0.9, 0.999), eps=1e-8, amsgrad=False):
         # s = (c₂/c₁)·(1−β₁)/√(1−β₂) and f = ε·c₂/√(1−β₂). Equal to ``update`` up to rounding.
         m, v, v_max, tmp = (np.zeros_like(params, dtype=float) for _ in range(4))
         steps = itertools.count(1)
-        weight1, root_weight2 = 1.0 - beta1, np.sqrt(1.0 - beta2)
+        weight1, root_weight2 = 1.0 - beta1, (1.0 - beta2) ** 0.5
 
         def apply(g, params, out):
             root2, scale = corrections(next(steps))

@@ -10,11 +10,12 @@ What stays still is drawn once: the background picture and contour lines (see
 ``viz.background``), minima (★), saddles (✕), a faint grid of clickable points (their hover
 shows J; a click can set the start point) and, with ``trail=None``, each full path. Frames
 carry only the moving traces, one trail (the last ``trail`` points) and one current-point
-marker per run, so the figure grows linearly with the number of frames. At most
-``max_frames`` frames are made; longer runs are sampled evenly (the trail still shows
-consecutive steps). Axes are fixed to the surface's domain: a diverging run leaves the
-picture instead of rescaling it. ``panels="side"`` gives one panel per run, same scale,
-all driven by one Play button and one slider.
+marker per run, and the text of the step counter, so the figure grows linearly with the
+number of frames. At most ``max_frames`` frames are made; longer runs are sampled evenly
+(the trail still shows consecutive steps), and the slider stops at up to 100 of them. Axes
+are fixed to the surface's domain: a diverging run leaves the picture instead of rescaling
+it. ``panels="side"`` gives one panel per run, same scale, all driven by one Play button and
+one slider.
 
 The figure is a dict (building ``go.Frame`` objects is ~40x slower); ``go.Figure(fig)``
 accepts it, which is what the tests check.
