@@ -39,9 +39,10 @@ def transformation(
 
     ``update.kernel``: the same rule for ``run``'s inner loop, ``kernel(params) -> apply``
     where ``apply(g, params, out)`` returns the update, written into the buffer ``out`` (which
-    may be g itself) or a new array, never into g otherwise; it keeps its state in buffers it
-    allocated once. Stateful, so only ``run`` uses it; the tests check that it agrees with
-    ``update`` bit for bit, or to rounding where it rearranges the arithmetic (Adam's).
+    may be g itself, and may serve as scratch once g is read) or a new array, never into g
+    otherwise; it keeps its state in buffers it allocated once. Stateful, so only ``run``
+    uses it; the tests check that it agrees with ``update`` bit for bit, or to rounding where
+    it rearranges the arithmetic (Adam's).
 
     ``update.floats``: the same rule once more on plain Python floats, for a handful of
     entries (one trajectory), where NumPy's cost per call outweighs the arithmetic:

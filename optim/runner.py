@@ -134,15 +134,16 @@ def _values(value_fn, points: np.ndarray) -> np.ndarray:
 
 
 def _stepper(opt, x0):
-    """``step(g, x) -> updates``: the optimizer's kernel writing into a buffer of ours when it
-    has one (it only reads g, which may belong to the caller), else the pure update."""
+    """``step(g, x, out) -> updates``: the optimizer's kernel writing them into ``out`` (a
+    buffer of ours; the kernel only reads g, which may belong to the caller) when it has one,
+    else the pure update."""
     kernel = getattr(opt.update, "kernel", None)
     if kernel is not None:
-        apply, work = kernel(x0), np.empty_like(x0)
-        return lambda g, x: apply(np.asarray(g, dtype=float), x, work)
+        apply = kernel(x0)
+        return lambda g, x, out: apply(np.asarray(g, dtype=float), x, out)
     state = opt.init(x0)
 
-    def step(g, x):
+    def step(g, x, out):
         nonlocal state
         # A copy: the state may keep g (momentum's first step), and g may be a view of x,
         # which lives in a buffer of ours that is overwritten later.
@@ -176,7 +177,9 @@ def _trajectory(opt, grad_fn, x, steps, bound, path=None, grads=None) -> np.ndar
             grads[k - 1] = g
         slot = k if path is not None else k % 2
         new, flat = buffers[slot], flats[slot]
-        np.add(current, step(g, current), out=new)
+        # The update lands in the buffer of the new positions, then the positions join it in
+        # place: one array less for the CPU's caches to hold than a separate update buffer.
+        np.add(current, step(g, current, new), out=new)
         if left_count or not _all_within(flat, bound):
             left_count += _freeze(new, current, diverged_at, k, bound)
         current = new

@@ -347,7 +347,10 @@ def scale_by_adam(betas=(0.9, 0.999), eps=1e-8, amsgrad=False):
         # each step is M ← β₁M + g and S ← β₂S + g² (a multiplication less for each), and
         # the weights fold into the step's two scalars: m̂/(√v̂ + ε) = s·M/(√S + f) with
         # s = (c₂/c₁)·(1−β₁)/√(1−β₂) and f = ε·c₂/√(1−β₂). Equal to ``update`` up to rounding.
-        m, v, v_max, tmp = (np.zeros_like(params, dtype=float) for _ in range(4))
+        # g is read twice, first thing, so ``out`` (which may be g) serves as the only scratch:
+        # fewer arrays for the CPU's caches to hold.
+        m, v = np.zeros_like(params, dtype=float), np.zeros_like(params, dtype=float)
+        v_max = np.zeros_like(v) if amsgrad else v
         steps = itertools.count(1)
         weight1, root_weight2 = 1.0 - beta1, (1.0 - beta2) ** 0.5
 
@@ -356,12 +359,12 @@ def scale_by_adam(betas=(0.9, 0.999), eps=1e-8, amsgrad=False):
             np.multiply(m, beta1, out=m)
             np.add(m, g, out=m)
             np.multiply(v, beta2, out=v)
-            np.add(v, np.multiply(g, g, out=tmp), out=v)
+            np.add(v, np.multiply(g, g, out=out), out=v)
             if amsgrad:
                 np.maximum(v_max, v, out=v_max)
             floor = eps * root2 / root_weight2
-            np.add(np.sqrt(v_max if amsgrad else v, out=tmp), floor, out=tmp)
-            return np.multiply(np.divide(m, tmp, out=out), scale * weight1 / root_weight2, out=out)
+            np.add(np.sqrt(v_max, out=out), floor, out=out)
+            return np.multiply(np.divide(m, out, out=out), scale * weight1 / root_weight2, out=out)
 
         return apply
 

@@ -396,6 +396,18 @@ def test_run_fast_path_agrees_with_the_pure_update(name, kwargs, has_kernel, mon
     assert_same_steps(final, expected[-1], rounded)
 
 
+@pytest.mark.parametrize("name", ["gd", "adam", "rmsprop", "nesterov"])
+def test_a_gradient_that_is_its_argument_is_read_before_the_buffers_move(name, monkeypatch):
+    """∇½|x|² = x: grad_fn hands back the very array run gave it. The kernels write the
+    update into the buffer of the next positions, so they must not touch the current one."""
+    opt = getattr(optim, name)(lr=0.1)
+    expected = pure_loop(opt, lambda p: p.copy(), STARTS, 20)
+    assert_same_steps(optim.run(opt, lambda p: p, STARTS, 20).path, expected, name in ROUNDED)
+    monkeypatch.setattr(runner, "BLOCK_POINTS", 4)
+    final = optim.run(opt, lambda p: p, STARTS, 20, record=False).final
+    assert_same_steps(final, expected[-1], name in ROUNDED)
+
+
 FLOAT_CASES = [  # optimizers with a plain-float rule for a few entries
     optim.gd(lr=0.1),
     optim.gd(lr=optim.cosine_schedule(0.2, 30)),
