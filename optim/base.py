@@ -29,9 +29,9 @@ class EmptyState(NamedTuple):
 
 
 def transformation(
-    init, update, *hypers, rowwise=True, kernel=None, floats=None
+    init, update, *hypers, rowwise=True, kernel=None, floats=None, folds=False
 ) -> GradientTransformation:
-    """Wrap ``init``/``update`` with three hints for ``run``'s fast paths.
+    """Wrap ``init``/``update`` with four hints for ``run``'s fast paths.
 
     ``update.rowwise``: run may step blocks of points separately. That is safe when the update
     treats each row of params on its own and every hyperparameter is shared by all points (a
@@ -49,10 +49,14 @@ def transformation(
     ``floats(size) -> apply(g, params) -> updates``, each a list of the ``size`` flattened
     entries. Python floats round as NumPy's float64 does, so it agrees exactly too. Only
     used when rowwise.
+
+    ``update.folds``: ``floats`` also takes ``factor=k -> f`` and multiplies the output of
+    its k-th update (from 0) by f, as f·u: ``chain`` folds a last learning-rate step into it.
     """
     update.rowwise = rowwise and all(is_shared(h) for h in hypers)
     update.kernel = kernel
     update.floats = floats
+    update.folds = folds
     return GradientTransformation(init, update)
 
 
@@ -97,8 +101,17 @@ def chain(*transforms: GradientTransformation) -> GradientTransformation:
 
         return apply
 
+    # On plain floats a last descent step −α·u folds into the rule before it when that one can
+    # scale its own output (``update.folds``): a third of Adam's overhead per step.
+    lr = getattr(transforms[-1].update, "descent", None) if transforms else None
+    folds = lr is not None and len(transforms) > 1 and getattr(transforms[-2].update, "folds", 0)
+
     def floats(size):
-        steps = [t.update.floats(size) for t in transforms]
+        if folds:  # the rules before the last two, then the last but one with the step in it
+            steps = [t.update.floats(size) for t in transforms[:-2]]
+            steps.append(transforms[-2].update.floats(size, factor=lambda k: -value_at(lr, k)))
+        else:
+            steps = [t.update.floats(size) for t in transforms]
 
         def apply(g, params):
             for step in steps:

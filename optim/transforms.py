@@ -30,6 +30,11 @@ def _accumulate(average, decay, weight, x, tmp):
     np.add(average, np.multiply(weight, x, out=tmp), out=average)
 
 
+def _unit(step: int) -> float:
+    """The factor of a transform whose output no learning rate was folded into."""
+    return 1.0
+
+
 def _moments(m, v, g, beta1, beta2):
     """Adam's running means of g and g²: ``β₁m + (1−β₁)g`` and ``β₂v + (1−β₂)g²``."""
     return beta1 * m + (1.0 - beta1) * g, beta2 * v + (1.0 - beta2) * (g * g)
@@ -103,6 +108,7 @@ def scale_by_lr(lr):
         steps = itertools.count()
         return lambda g, params: list(map((-float(lr(next(steps)))).__mul__, g))
 
+    update.descent = lr  # what chain folds into the transform before this one
     return transformation(
         lambda params: ScaleByLrState(0), update, lr, kernel=kernel, floats=floats
     )
@@ -368,18 +374,19 @@ def scale_by_adam(betas=(0.9, 0.999), eps=1e-8, amsgrad=False):
 
         return apply
 
-    def floats(size):
+    def floats(size, factor=_unit):
         m, v = [0.0] * size, [0.0] * size
         weight1, weight2, sqrt = 1.0 - beta1, 1.0 - beta2, math.sqrt
         steps = itertools.count(1)
 
         def apply(g, params):
-            root2, scale = corrections(next(steps))
-            floor, out = eps * root2, []
+            t = next(steps)
+            root2, scale = corrections(t)
+            floor, out, f = eps * root2, [], float(factor(t - 1))  # f·u: as update, 1·u = u
             for i, entry in enumerate(g):  # one loop: three list comprehensions cost 3× more
                 m[i] = mi = beta1 * m[i] + weight1 * entry
                 v[i] = vi = beta2 * v[i] + weight2 * (entry * entry)
-                out.append(mi / (sqrt(vi) + floor) * scale)
+                out.append(f * (mi / (sqrt(vi) + floor) * scale))
             return out
 
         return apply
@@ -396,6 +403,7 @@ def scale_by_adam(betas=(0.9, 0.999), eps=1e-8, amsgrad=False):
         eps,
         kernel=kernel,
         floats=floats if positive and not amsgrad else None,
+        folds=True,
     )
 
 
