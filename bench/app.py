@@ -147,10 +147,11 @@ def figure_sizes() -> None:
     )
 
 
-PAINTED = (
-    "() => { const gd = document.querySelector('.js-plotly-plot');"
+PAINTED = (  # the race chart, drawn by ui.light_chart in a same-origin iframe
+    "() => [...document.querySelectorAll('iframe')].some(frame => {"
+    " const gd = frame.contentDocument && frame.contentDocument.querySelector('.js-plotly-plot');"
     " return gd && gd.querySelector('image') !== null"
-    " && gd._transitionData && gd._transitionData._frames.length > 0 }"
+    " && gd._transitionData && gd._transitionData._frames.length > 0 })"
 )
 BASELINE_APP = (
     "import streamlit as st\nst.plotly_chart({'data': [{'type': 'scatter', 'y': [1, 3]}]})\n"

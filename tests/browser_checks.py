@@ -11,6 +11,14 @@ SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "browser"
 # Streamlit's own probes of `<page>/_stcore/...` on deep links, which answer 404.
 HARMLESS = ("favicon", "net::ERR_", "Failed to load resource", "webfonts", "WebSocket")
 PANELS = ".js-plotly-plot .nsewdrag"  # the plotting area (inside the axes) of every panel
+# The Playground draws its charts in same-origin iframes (ui.light_chart); the first is the race.
+LIGHT_CHARTS = 'iframe[title="ui.light_chart.light_chart"]'
+RACE_FRAME = (  # JS: the iframe element of the race chart (the chart with ▶ Play)
+    f"[...document.querySelectorAll('{LIGHT_CHARTS}')].find(f => {{"
+    " const gd = f.contentDocument && f.contentDocument.querySelector('.js-plotly-plot');"
+    " return gd && gd.layout && gd.layout.updatemenus; })"
+)
+RACE = f"({RACE_FRAME}).contentDocument.querySelector('.js-plotly-plot')"  # JS: its plot
 
 
 def screenshot(page, name: str, **kwargs) -> Path:
@@ -21,10 +29,11 @@ def screenshot(page, name: str, **kwargs) -> Path:
     return path
 
 
-def panel_pixels(page, name: str, selector: str = PANELS) -> list[np.ndarray]:
-    """RGB pixels (float arrays) of every plotting panel matching `selector`, in page order."""
+def panel_pixels(page, name: str, selector: str = PANELS, scope=None) -> list[np.ndarray]:
+    """RGB pixels (float arrays) of every plotting panel matching `selector`, in page order,
+    inside `scope` (a frame locator, say) when given."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    areas = page.locator(selector)
+    areas = (scope or page).locator(selector)
     shots = []
     for k in range(areas.count()):
         path = SHOTS / f"{name}-{k}.png"

@@ -52,10 +52,21 @@ def app_test():
 
 @pytest.fixture
 def chart_figures():
-    """Function: the figure dicts (their ``proto.spec``) of every Plotly chart in an AppTest."""
+    """Function: the figure dicts of every Plotly chart in an AppTest, in page order: the
+    ``proto.spec`` of ``st.plotly_chart`` and the ``spec`` argument of ``ui.light_chart``."""
+
+    def figure(element) -> dict | None:
+        if element.type == "plotly_chart":
+            return json.loads(element.proto.spec)
+        if element.type == "component_instance" and element.proto.component_name.endswith(
+            "light_chart"
+        ):
+            return json.loads(json.loads(element.proto.json_args)["spec"])
+        return None
 
     def figures(at) -> list[dict]:
-        return [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
+        found = (figure(element) for element in [*at.main, *at.sidebar])
+        return [f for f in found if f is not None]
 
     return figures
 

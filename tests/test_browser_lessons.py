@@ -3,7 +3,7 @@ error, every animated chart keeps its surface while playing, and the EWA page an
 
 import numpy as np
 import pytest
-from browser_checks import assert_clean, panel_pixels, screenshot
+from browser_checks import LIGHT_CHARTS, assert_clean, panel_pixels, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -94,7 +94,9 @@ def test_open_in_playground_carries_the_lessons_settings(live_app, page):
     with page.context.expect_page() as opened:
         page.get_by_role("link", name="Open in Playground").first.click()
     playground = opened.value
-    playground.wait_for_selector(".js-plotly-plot", timeout=120_000)
+    playground.frame_locator(LIGHT_CHARTS).first.locator(".js-plotly-plot").wait_for(
+        timeout=120_000
+    )
     playground.get_by_text("Optimizer Playground").first.wait_for(timeout=60_000)
     for label in ("1 · Gradient descent α=0.01", "2 · Gradient descent α=0.15"):
         playground.get_by_text(label).first.wait_for(timeout=30_000)

@@ -301,7 +301,8 @@ def _start_point(url: UrlState, surface, spec: SurfaceSpec, box) -> tuple[float,
 
 
 def set_start_from_click(chart_key: str) -> None:
-    """``on_select`` callback of the race chart: a clicked point becomes the start point."""
+    """Click callback of the race chart (``ui.light_chart``'s value has the shape of an
+    ``st.plotly_chart`` selection event): a clicked point becomes the start point."""
     event = st.session_state.get(chart_key)
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     keys = st.session_state.get(START_KEYS)

@@ -7,7 +7,7 @@ The viz tests check that every builder's dict passes ``go.Figure(fig)`` validati
 
 Use::
 
-    show(fig_dict, key="race", on_select=callback, selection_mode="points")
+    show(fig_dict, key="ewa", on_select=callback, selection_mode="points")
 """
 
 from __future__ import annotations

@@ -6,8 +6,9 @@ Use (after computing specs with ``ui.controls``)::
 
 The section is a fragment: changing the trail, speed, view or tolerance reruns only this
 part of the page. Figures come from ``viz`` through ``st.cache_data`` (bounded), keyed by
-the same small specs as the runs themselves. A click on the chart sets the start point
-(``ui.controls.set_start_from_click``) and reruns the whole page.
+the same small specs as the runs themselves, and are drawn by ``ui.light_chart`` (plotly.js's
+basic bundle: a faster first paint), the 3-D view by ``st.plotly_chart``. A click on the chart
+sets the start point (``ui.controls.set_start_from_click``) and reruns the whole page.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ui.engine import (
 )
 from ui.figures import show
 from ui.knobs import Knob, knob_widget
+from ui.light_chart import light_chart
 from ui.url_state import Flag, UrlState
 from viz.loss import loss_figure
 from viz.summary import markdown_table, run_table, standalone_html, tidy_trajectories
@@ -138,16 +140,11 @@ def race_section(url: UrlState, surface_spec: SurfaceSpec, runs: list[RunSpec], 
     if three_d:
         show(surface_3d(surface_spec, runs, settings), key="race3d")
     else:
-        show(
-            figure,
-            key="race",
-            on_select=partial(set_start_from_click, "race"),
-            selection_mode="points",
-        )
+        light_chart(figure, key="race", on_click=partial(set_start_from_click, "race"))
         st.caption("Press ▶ Play. Click any faint dot to start the runs from there.")
 
     st.subheader("Loss", divider="gray")
-    show(loss_chart(surface_spec, runs, settings), key="loss")
+    light_chart(loss_chart(surface_spec, runs, settings), key="loss")
     tolerance_column, _ = st.columns([1, 2])
     tolerance_knob = Knob("tolerance for J − J*", 1e-3, 1e-8, 1.0, "log")
     tolerance = knob_widget(url, tolerance_knob, key="tol", container=tolerance_column)
