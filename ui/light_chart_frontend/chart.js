@@ -39,7 +39,8 @@ function reportClick(event) {
 
 window.addEventListener("message", (event) => {
   const message = event.data;
-  if (!message || message.type !== "streamlit:render") return;
+  // Only the page that holds this frame may draw in it.
+  if (event.source !== window.parent || !message || message.type !== "streamlit:render") return;
   const args = message.args;
   document.body.style.background = (message.theme || {}).backgroundColor || "transparent";
   if (args.spec !== drawn) {
