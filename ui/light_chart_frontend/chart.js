@@ -5,7 +5,6 @@
 
 const chart = document.getElementById("chart");
 let drawn = null; // the figure JSON on screen: a rerun that sends the same one redraws nothing
-let clicks = 0;
 
 function tell(type, fields) {
   window.parent.postMessage(Object.assign({ isStreamlitMessage: true, type: type }, fields), "*");
@@ -24,7 +23,6 @@ function themed(layout, theme) {
 
 function reportClick(event) {
   const point = event.points[0];
-  clicks += 1;
   tell("streamlit:setComponentValue", {
     dataType: "json",
     value: {
@@ -32,7 +30,7 @@ function reportClick(event) {
         points: [{ x: point.x, y: point.y, curve_number: point.curveNumber,
                    point_index: point.pointIndex }],
       },
-      click: clicks, // a second click on the same point is a new value too
+      at: Date.now(), // a second click on the same point (even after a remount) is new too
     },
   });
 }
