@@ -11,14 +11,17 @@ SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "browser"
 # Streamlit's own probes of `<page>/_stcore/...` on deep links, which answer 404.
 HARMLESS = ("favicon", "net::ERR_", "Failed to load resource", "webfonts", "WebSocket")
 PANELS = ".js-plotly-plot .nsewdrag"  # the plotting area (inside the axes) of every panel
-# The Playground draws its charts in same-origin iframes (ui.light_chart); the first is the race.
+# The Playground draws its charts in same-origin iframes (ui.light_chart), the race first.
 LIGHT_CHARTS = 'iframe[title="ui.light_chart.light_chart"]'
 RACE_FRAME = (  # JS: the iframe element of the race chart (the chart with ▶ Play)
     f"[...document.querySelectorAll('{LIGHT_CHARTS}')].find(f => {{"
     " const gd = f.contentDocument && f.contentDocument.querySelector('.js-plotly-plot');"
     " return gd && gd.layout && gd.layout.updatemenus; })"
 )
-RACE = f"({RACE_FRAME}).contentDocument.querySelector('.js-plotly-plot')"  # JS: its plot
+RACE = (  # JS: the race chart's plot element, or null before its frame has drawn it
+    f"(frame => frame ? frame.contentDocument.querySelector('.js-plotly-plot') : null)"
+    f"({RACE_FRAME})"
+)
 
 
 def screenshot(page, name: str, **kwargs) -> Path:

@@ -30,9 +30,8 @@ def current_points(page) -> list:
 def open_playground(page, url: str) -> None:
     page.goto(url)
     page.wait_for_function(
-        f"() => {{ const frame = {RACE_FRAME}; if (!frame) return false;"
-        " const gd = frame.contentDocument.querySelector('.js-plotly-plot');"
-        " return gd._transitionData && gd._transitionData._frames.length > 0"
+        f"() => {{ const gd = {RACE};"
+        " return gd !== null && gd._transitionData && gd._transitionData._frames.length > 0"
         " && gd.querySelector('image') !== null }",
         timeout=90_000,
     )
@@ -80,8 +79,7 @@ def test_clicking_the_chart_sets_the_start_point(live_app, page):
     )
     page.mouse.click(target["px"], target["py"])
     page.wait_for_function(
-        f"""() => {{ const frame = {RACE_FRAME};
-                    const gd = frame && frame.contentDocument.querySelector('.js-plotly-plot');
+        f"""() => {{ const gd = {RACE};
                     if (!gd || !gd._transitionData || !gd._transitionData._frames.length)
                         return false;
                     const i = gd._transitionData._frames[0].traces[1];
