@@ -1,16 +1,22 @@
 """Functions users type, f(x, y), turned into Surfaces without ever executing their text.
 
-The text goes through three gates, cheapest first:
-1. characters: non-empty, at most `MAX_LENGTH` printable ASCII characters, brackets nested at
-   most `MAX_BRACKETS` deep (checked before `ast.parse`, whose recursion deep nesting can crash);
-2. syntax: `ast.parse(mode="eval")` only builds a tree, it runs nothing;
-3. the tree, node by node, against an allow-list: numbers, x, y, pi, e, + - * / ** (and ^,
+The text goes through four gates, cheapest first:
+1. characters: non-empty, at most `MAX_LENGTH` printable ASCII characters on one line, brackets
+   nested at most `MAX_BRACKETS` deep (checked before `ast.parse`, whose recursion deep nesting
+   can crash);
+2. tokens and grammar, our own: plain decimal numbers, x, y, pi, e, the `FUNCTIONS` (called),
+   + - * / ** ^, brackets and commas, each in a place a formula allows. The syntax is
+   mathematics, not Python: comments, ;, @, :=, quotes, 1_000, 1j, 0x10, keywords are refused
+   at their column, so no text but the formula travels in a shared link;
+3. syntax: `ast.parse(mode="eval")` of those tokens only builds a tree, it runs nothing;
+4. the tree, node by node, against an allow-list: numbers, x, y, pi, e, + - * / ** (and ^,
    read as power), unary signs, and one-argument functions from `FUNCTIONS`. Each allowed node
    is rebuilt with sympy's constructors; constant subtrees also carry a float estimate so that
    huge powers and overflowing constants are refused before sympy computes them.
 
 sympy then differentiates exactly, and `lambdify` (fed our own expression, never the text)
-compiles both. Every refusal is an `ExpressionError` saying what is wrong and at which column.
+compiles both. Every refusal is an `ExpressionError` saying what is wrong and at which column
+(`reason`, `column`: 1-based in the text as given; one past its end when the text stops early).
 """
 
 from __future__ import annotations
@@ -19,8 +25,10 @@ import ast
 import math
 import re
 import unicodedata
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import NamedTuple, NoReturn
 
 import sympy
 
@@ -40,7 +48,14 @@ DEFAULT_DOMAIN = ((-3.0, 3.0), (-3.0, 3.0))
 
 
 class ExpressionError(ValueError):
-    """A typed function was refused; the message says what is wrong and where."""
+    """A typed function was refused: `reason` says what is wrong, `column` where (or None)."""
+
+    def __init__(self, reason: str, column: int | None = None):
+        super().__init__(reason, column)
+        self.reason, self.column = reason, column
+
+    def __str__(self) -> str:
+        return self.reason if self.column is None else f"{self.reason} at column {self.column}"
 
 
 # name -> (sympy constructor, float function used to estimate constant arguments)
@@ -73,55 +88,59 @@ SYNTAX_HELP = (
 CONSTANTS = {"pi": (sympy.pi, math.pi), "e": (sympy.E, math.e)}
 VARIABLES = {"x": X, "y": Y}
 
-# Why a construct is refused, by syntax-node type (anything else gets a generic message).
-REFUSED = {
-    ast.Attribute: "attribute access (a.b) is not allowed",
-    ast.Subscript: "subscripts (a[i]) are not allowed",
-    ast.Lambda: "lambda is not allowed",
-    ast.ListComp: "comprehensions are not allowed",
-    ast.SetComp: "comprehensions are not allowed",
-    ast.DictComp: "comprehensions are not allowed",
-    ast.GeneratorExp: "comprehensions are not allowed",
-    ast.JoinedStr: "f-strings are not allowed",
-    ast.Compare: "comparisons are not allowed",
-    ast.BoolOp: "and/or are not allowed",
-    ast.NamedExpr: "assignments (:=) are not allowed",
-    ast.IfExp: "if/else expressions are not allowed",
-    ast.Tuple: "tuples (a, b) are not allowed: give one expression",
-    ast.List: "lists are not allowed",
-    ast.Set: "sets are not allowed",
-    ast.Dict: "dictionaries are not allowed",
-    ast.Starred: "starred arguments are not allowed",
-    ast.Await: "await is not allowed",
+# The tokens of a formula (spaces are skipped); `_tokens` refuses everything else.
+TOKEN = re.compile(
+    r"(?P<space> +)|(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_]\w*)"
+    r"|(?P<operator>\*\*|[-+*/^](?!/))|(?P<bracket>[(),])"
+)
+# Why a character that starts no token is refused (anything else gets a generic message).
+REFUSED_CHARACTERS = {
+    "#": "comments (#) are not allowed: type only the formula",
+    ";": "';' is not allowed: type one formula",
+    "@": "'@' (matrix product) is not allowed; write products with *",
+    ":": "':' is not allowed (no := assignments, slices or lambdas)",
+    "=": "'=' is not allowed: type only the right-hand side, f(x, y)",
+    ".": "'.' is only allowed inside a number such as 0.5 (no attributes, no ...)",
+    "'": "quotes are not allowed: a formula has no text strings",
+    '"': "quotes are not allowed: a formula has no text strings",
+    "%": "'%' (remainder) is not allowed",
+    "!": "'!' is not allowed (no factorials, no !=)",
+    **dict.fromkeys("<>", "comparisons (< > == !=) are not allowed"),
+    **dict.fromkeys("&|~", "bitwise operators (& | ~) are not allowed"),
+    **dict.fromkeys("[]{}", "only round brackets ( ) are allowed"),
 }
+# Refused in the first pass over the text: they change how Python would read lines.
+REFUSED_FIRST = {
+    "\\": "backslash is not allowed (no line continuations or escapes)",
+    "\n": "line breaks are not allowed: type the formula on one line",
+    "\r": "line breaks are not allowed: type the formula on one line",
+    "\t": "tabs are not allowed: use spaces",
+    "\0": "NUL byte",
+}
+# Why a syntax node is refused: only reachable if the token gates above let it through.
+REFUSED = {ast.Tuple: "tuples (a, b) are not allowed: give one expression"}
 OPERATORS = {
     ast.Add: lambda a, b: a + b,
     ast.Sub: lambda a, b: a - b,
     ast.Mult: lambda a, b: a * b,
     ast.Div: lambda a, b: a / b,
 }
-SYMBOLS = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.BitOr: "|", ast.BitAnd: "&"}
-SYMBOLS |= {ast.LShift: "<<", ast.RShift: ">>", ast.Not: "not", ast.Invert: "~"}
 UNARY = {ast.USub: lambda a: -a, ast.UAdd: lambda a: a}
-IMPLICIT_PRODUCT = re.compile(r"(\d|\))\s*[a-zA-Z(]")  # 2x, 2 sin(x), (x+1)(x-1)
 HELP = "use x, y, pi, e, numbers, + - * / ^ and functions such as sin(x)"
 
 
-def _refuse(message: str, column: int | None = None):
-    where = f" at column {column}" if column is not None else ""
-    raise ExpressionError(f"{message}{where}")
+def _refuse(message: str, column: int | None = None) -> NoReturn:
+    raise ExpressionError(message, column)
 
 
 def _check_characters(text: str) -> None:
-    """Printable ASCII only, brackets not nested too deeply (all before any parsing)."""
+    """Printable ASCII on one line, brackets not nested too deeply (all before any parsing)."""
     depth = 0
     for column, char in enumerate(text, start=1):
-        if char == "\0":
-            _refuse("NUL byte", column)
+        if char in REFUSED_FIRST:
+            _refuse(REFUSED_FIRST[char], column)
         if char < " " or char == "\x7f":
             _refuse(f"control character U+{ord(char):04X} is not allowed", column)
-        if char == "\\":  # never needed, and Python's tokenizer warns about escapes
-            _refuse("backslash is not allowed", column)
         if char > "~":
             name = unicodedata.name(char, "unnamed")
             _refuse(f"character {char!r} (U+{ord(char):04X} {name}) is not ASCII", column)
@@ -130,21 +149,151 @@ def _check_characters(text: str) -> None:
             _refuse(f"brackets are nested more than {MAX_BRACKETS} deep", column)
 
 
+class Token(NamedTuple):
+    kind: str  # "number", "name", "operator" (+ - * / ** ^), "(", ")" or ","
+    text: str
+    column: int  # 1-based, in the text as typed
+
+
+def _tokens(text: str) -> Iterator[Token]:
+    """The text cut into the formula's tokens, left to right; anything else is refused at
+    its column (comments, ;, @, :=, quotes, 1_000, 1j, 0x10, ...: Python, not mathematics)."""
+    position = 0
+    while position < len(text):
+        match = TOKEN.match(text, position)
+        if match is None:
+            _refuse(_why_not_a_token(text, position), position + 1)
+        kind, token = match.lastgroup, match.group()
+        if kind == "number":
+            _check_number_end(text, token, match.end())
+        elif kind == "name":
+            if text[match.end() : match.end() + 1] in ("'", '"'):  # b'', f"": string prefixes
+                _refuse(REFUSED_CHARACTERS["'"], match.end() + 1)
+            _check_name(token, _next_character(text, match.end()), position + 1)
+        if kind != "space":
+            yield Token(token if kind == "bracket" else kind, token, position + 1)
+        position = match.end()
+
+
+def _why_not_a_token(text: str, position: int) -> str:
+    char = text[position]
+    if text.startswith("//", position):
+        return "// (floor division) is not allowed; write /"
+    return REFUSED_CHARACTERS.get(char, f"character {char!r} is not allowed; {HELP}")
+
+
+def _check_number_end(text: str, number: str, end: int) -> None:
+    """Python's number forms that are not plain decimals, refused where they go astray."""
+    follower = text[end : end + 1]
+    if follower == "_":
+        _refuse("underscores in numbers are not allowed: write 1000, not 1_000", end + 1)
+    if follower in ("j", "J"):
+        _refuse("imaginary numbers (1j) are not allowed", end + 1)
+    if follower and follower in "xXoObB" and number == "0":
+        _refuse("hexadecimal, octal and binary numbers are not allowed: write decimals", end)
+
+
+def _next_character(text: str, position: int) -> str:
+    rest = text[position:].lstrip(" ")
+    return rest[:1]
+
+
+def _check_name(name: str, following: str, column: int) -> None:
+    """Only x, y, the constants and the functions; a function must be called, nothing else."""
+    called = following == "("
+    if name in VARIABLES or name in CONSTANTS:
+        if called:
+            _refuse(f"{name} is not a function: write products with *, {name}*(...)", column)
+    elif name in FUNCTIONS:
+        if not called:
+            _refuse(f"{name} is a function: write {name}(...)", column)
+    elif called:
+        _refuse(f"'{name}' is not a known function; known: {KNOWN}", column)
+    else:
+        _refuse(f"unknown name '{name}'; {HELP}", column)
+
+
+def _checked_grammar(tokens: Iterator[Token], end: int) -> list[Token]:
+    """The tokens, once they are known to form a formula: terms joined by + - * / ^ **, each
+    term optionally signed; a term is a number, a name, f(argument, ...) or (formula).
+    Refuses the first token out of place at its column, or at `end` if the text stops early."""
+    seen: list[Token] = []
+    calls: list[tuple[Token, bool]] = []  # open brackets, and whether each one is a call
+    term_expected = True
+    for token in tokens:
+        previous = seen[-1] if seen else None
+        if term_expected:
+            term_expected = _next_in_term(token, previous, calls)
+        else:
+            term_expected = _next_after_term(token, previous, calls)
+        seen.append(token)
+    if seen and term_expected:
+        last = seen[-1]
+        _refuse(f"the text stops after '{last.text}': a term is missing", end)
+    if calls:
+        _refuse(f"the '(' at column {calls[-1][0].column} is never closed: add ')'", end)
+    return seen
+
+
+def _next_in_term(token: Token, previous: Token | None, calls: list) -> bool:
+    """Where a term must start; returns whether a term is still expected after `token`."""
+    if token.kind in ("number", "name"):
+        return False
+    if token.kind == "(":
+        calls.append((token, False))
+        return True
+    if token.kind == "operator" and token.text in "+-":
+        return True  # a sign
+    if token.kind == ")" and previous is not None and previous.kind == "(":
+        if calls.pop()[1]:
+            return False  # f(): its argument count is checked when the tree is built
+        _refuse("empty brackets () are not allowed", previous.column)
+    where = f"after '{previous.text}'" if previous is not None else "at the start"
+    _refuse(
+        f"'{token.text}' {where}: a number, x, y, a function or '(' must come first", token.column
+    )
+
+
+def _next_after_term(token: Token, previous: Token, calls: list) -> bool:
+    """After a complete term; returns whether a term is expected after `token`."""
+    if token.kind == "operator":
+        return True
+    if token.kind == ")":
+        if not calls:
+            _refuse("')' has no matching '('", token.column)
+        calls.pop()
+        return False
+    if token.kind == ",":
+        if not (calls and calls[-1][1]):
+            _refuse("commas only separate a function's arguments: give one formula", token.column)
+        return True
+    if token.kind == "(" and previous.kind == "name":  # a function: names were checked
+        calls.append((token, True))
+        return True
+    _refuse(
+        f"missing operator before '{token.text}': write products with * (2*x, not 2x)", token.column
+    )
+
+
 def _ast_from(text: str) -> tuple[ast.Expression, list[int]]:
-    """The syntax tree of `text` with ^ read as power, and each position's column in `text`."""
+    """The syntax tree of `text` with ^ read as power, and each position's column in `text`.
+
+    Python's parser only sees tokens our own gates let through, joined by single spaces."""
+    end = len(text.rstrip(" ")) + 1
     source, columns = [], []
-    indent = len(text) - len(text.lstrip(" "))  # Python would read leading spaces as an indent
-    for column, char in enumerate(text[indent:], start=indent + 1):
-        piece = "**" if char == "^" else char
+    for token in _checked_grammar(_tokens(text), end):
+        piece = {"^": "**"}.get(token.text, token.text)
+        if token.kind == "number" and re.fullmatch(r"0+\d+", piece):
+            piece = piece.lstrip("0") or "0"  # 007 is 7 (Python refuses leading zeros)
+        offsets = range(len(piece)) if len(piece) == len(token.text) else [0] * len(piece)
         source.append(piece)
-        columns += [column] * len(piece)
-    columns.append(len(text) + 1)
+        columns += [token.column + k for k in offsets] + [token.column + len(token.text)]
+    columns.append(end)
     try:
-        tree = ast.parse("".join(source), mode="eval")
-    except SyntaxError as error:
+        tree = ast.parse(" ".join(source), mode="eval")
+    except SyntaxError as error:  # not expected: the grammar above is a subset of Python's
         offset = min(max((error.offset or 1) - 1, 0), len(columns) - 1)
-        hint = "; write products with * (2*x, not 2x)" if IMPLICIT_PRODUCT.search(text) else ""
-        _refuse(f"syntax error ({error.msg}{hint})", columns[offset])
+        _refuse(f"syntax error ({error.msg})", columns[offset])
     except (ValueError, MemoryError, RecursionError):
         _refuse("the expression cannot be parsed")
     parts = sum(isinstance(node, ast.expr) for node in ast.walk(tree))
@@ -205,8 +354,7 @@ class _Builder:
     def visit_UnaryOp(self, node, depth, tower):
         apply = UNARY.get(type(node.op))
         if apply is None:
-            symbol = SYMBOLS.get(type(node.op), type(node.op).__name__)
-            self.refuse(f"operator {symbol} is not allowed; only + and - may precede a term", node)
+            self.refuse(f"operator {type(node.op).__name__} is not allowed; {HELP}", node)
         operand, estimate = self.build(node.operand, depth, tower)
         return apply(operand), None if estimate is None else apply(estimate)
 
@@ -215,8 +363,7 @@ class _Builder:
             return self.power(node, depth, tower)
         apply = OPERATORS.get(type(node.op))
         if apply is None:
-            symbol = SYMBOLS.get(type(node.op), type(node.op).__name__)
-            self.refuse(f"operator {symbol} is not allowed; {HELP}", node)
+            self.refuse(f"operator {type(node.op).__name__} is not allowed; {HELP}", node)
         left, a = self.build(node.left, depth, tower)
         right, b = self.build(node.right, depth, tower)
         if isinstance(node.op, ast.Div) and b == 0:
