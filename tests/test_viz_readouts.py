@@ -134,11 +134,12 @@ def test_standalone_html_carries_plotly_and_the_frames():
 
 
 def test_3d_view_lifts_paths_onto_the_surface_and_hides_the_diverged_tail():
-    fig = surface_3d_figure(Bowl(), [line_run("a", [1.0, 1.0]), blow_up_run()])
+    fig = surface_3d_figure(Bowl(), [line_run("a", [1.0, 1.0]), blow_up_run()], trail=None)
     go.Figure(fig)
-    surface, first, second = fig["data"]
+    surface, first, _, _, second, _, _ = fig["data"]  # per run: full path, trail, current point
     assert surface["type"] == "surface" and np.shape(surface["z"]) == (70, 70)
     z = decode(first["z"])
     assert np.all(np.diff(z) <= 1e-9)  # J falls along the line to the minimum, and so does z
-    assert len(decode(second["x"])) == 4  # up to the last good step
-    assert np.isnan(decode(second["x"])[2:]).all()  # points outside the domain are not drawn
+    assert len(decode(second["x"])) == 5  # every step: the diverged tail is blank, not cut
+    assert not np.isnan(decode(second["x"])[:2]).any()
+    assert np.isnan(decode(second["x"])[2:]).all()  # outside the domain or diverged: not drawn

@@ -45,6 +45,13 @@ def spiral(steps: int, turn: float, color: str = "#e4572e", label: str = "spiral
     return Trajectory(label, color, path, Bowl()(path))
 
 
+def orbit(steps: int, label: str = "orbit") -> Trajectory:
+    """A synthetic path circling the minimum forever at a steady pace: it never settles."""
+    t = np.arange(steps + 1)
+    path = np.stack([1 + 1.5 * np.cos(0.05 * t), -0.5 + 1.0 * np.sin(0.05 * t)], -1)
+    return Trajectory(label, "#29bf12", path, Bowl()(path))
+
+
 def runs(count: int, steps: int) -> list[Trajectory]:
     return [spiral(steps, 0.1 * (i + 1), PALETTE[i], f"run {i}") for i in range(count)]
 
@@ -126,7 +133,7 @@ def test_six_runs_of_500_steps_fit_the_size_budget_in_either_view(panels):
 
 
 def test_frames_are_capped_and_spread_over_the_run():
-    fig = trajectory_figure(Bowl(), runs(2, 2000), max_frames=300)
+    fig = trajectory_figure(Bowl(), [orbit(2000), spiral(2000, 0.1)], max_frames=300)
     steps = [int(frame["name"]) for frame in fig["frames"]]
     assert len(steps) <= 300 and steps[0] == 0 and steps[-1] == 2000
     assert steps == sorted(set(steps))
@@ -184,12 +191,21 @@ def test_side_by_side_panels_share_one_scale_and_one_slider():
     # each run's moving traces sit on its own panel
     axes = [fig["data"][i]["xaxis"] for i in fig["frames"][0]["traces"]]
     assert axes[:-1] == ["x", "x", "x2", "x2", "x3", "x3", "x4", "x4", "x5", "x5", "x6", "x6"]
-    assert axes[-1] == "x4"  # the step counter: top-right panel of the 2 × 4 grid
+    # the step counter: on the top-right panel, drawn above it (clear of every panel)
+    counter = fig["data"][fig["frames"][0]["traces"][-1]]
+    x_domains = [layout[k]["domain"] for k in xaxes]
+    y_domains = [layout[k]["domain"] for k in yaxes]
+    index = xaxes.index("xaxis" + counter["xaxis"][1:])
+    assert x_domains[index][1] == max(d[1] for d in x_domains)
+    assert y_domains[index][1] == max(d[1] for d in y_domains)
+    assert counter["y"] == [2.0] and counter["textposition"] == "top left"
 
 
-@pytest.mark.parametrize(("count", "grid"), [(1, (1, 1)), (3, (1, 3)), (4, (1, 4)), (8, (2, 4))])
-def test_panel_grid(count, grid):
-    assert panel_grid(count) == grid
+@pytest.mark.parametrize(
+    ("count", "grid"), [(1, (1, 1)), (2, (1, 2)), (3, (1, 3)), (4, (2, 2)), (6, (2, 3)), (8, (2, 4))]
+)
+def test_panel_grid_of_square_panels(count, grid):
+    assert panel_grid(count, aspect=1.0) == grid
 
 
 def test_a_diverging_run_never_moves_the_axes():

@@ -32,7 +32,7 @@ from ui.engine import (
 from ui.figures import show
 from ui.knobs import Knob, knob_widget
 from ui.light_chart import light_chart
-from ui.url_state import Flag, UrlState
+from ui.url_state import Choice, Flag, UrlState
 from viz.loss import loss_figure
 from viz.summary import markdown_table, run_table, standalone_html, tidy_trajectories
 from viz.surface3d import surface_3d_figure
@@ -69,8 +69,14 @@ def loss_chart(surface_spec, runs, settings) -> dict:
 
 
 @cached(max_entries=8)
-def surface_3d(surface_spec, runs, settings) -> dict:
-    return surface_3d_figure(get_surface(surface_spec), trajectories(surface_spec, runs, settings))
+def surface_3d(surface_spec, runs, settings, trail: str, speed: str) -> dict:
+    """The 3-D view, animated with the 2-D race's frames (see ``viz.surface3d``)."""
+    return surface_3d_figure(
+        get_surface(surface_spec),
+        trajectories(surface_spec, runs, settings),
+        trail=None if trail == "full" else int(trail),
+        frame_ms=round(FRAME_MS / float(speed)),
+    )
 
 
 def readable(table: pd.DataFrame) -> pd.DataFrame:
@@ -86,10 +92,16 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _view_options(url: UrlState):
+    """View, Trail, Speed and the 3-D toggle. The 3-D view plays the same frames (Trail and
+    Speed apply) in one scene, so View is hidden there; its value is kept for the way back."""
     columns = st.columns([2, 3, 3, 1.4])
-    panels = url.choice(
-        columns[0].radio, "View", key="view", options=VIEWS, default="overlay", horizontal=True
-    )
+    three_d = url.widget(columns[3].toggle, "3-D view", key="3d", field=Flag(False))
+    if three_d:
+        panels = _kept_hidden(url, "view", Choice("overlay", tuple(VIEWS)))
+    else:
+        panels = url.choice(
+            columns[0].radio, "View", key="view", options=VIEWS, default="overlay", horizontal=True
+        )
     trail = url.choice(
         columns[1].select_slider,
         "Trail",
@@ -107,8 +119,17 @@ def _view_options(url: UrlState):
         default="1",
         format_func=lambda s: f"{s}×",
     )
-    three_d = url.widget(columns[3].toggle, "3-D view", key="3d", field=Flag(False))
     return panels, trail, speed, three_d
+
+
+def _kept_hidden(url: UrlState, key: str, field: Choice):
+    """The value of a widget not drawn in this run, still in the URL and in session state
+    (Streamlit forgets the state of a widget that a run does not draw, unless the run
+    assigns it: the documented way to keep it)."""
+    value = url.current(key, field)
+    st.session_state[key] = value
+    url.mirror(key, value, field)
+    return value
 
 
 def _downloads(figure: dict, tidy) -> None:
@@ -138,7 +159,7 @@ def race_section(url: UrlState, surface_spec: SurfaceSpec, runs: list[RunSpec], 
     runs_drawn = trajectories(surface_spec, runs, settings)
     figure = race_figure(surface_spec, runs, settings, trail, panels, speed)
     if three_d:
-        show(surface_3d(surface_spec, runs, settings), key="race3d")
+        show(surface_3d(surface_spec, runs, settings, trail, speed), key="race3d")
     else:
         light_chart(figure, key="race", on_click=partial(set_start_from_click, "race"))
         st.caption("Press ▶ Play. Click any faint dot to start the runs from there.")

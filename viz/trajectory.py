@@ -49,6 +49,22 @@ SLIDER_LABEL_DROP = 85  # px from the slider's top to the top of its step labels
 SLIDER_STOPS = 100  # at most: the slider moves every k-th frame of a longer animation
 MINIMUM_COLOR = "#ffd400"
 COUNTER_SHADOW = ", ".join(f"{dx}px {dy}px 2px #000000" for dx in (1, -1) for dy in (1, -1))
+# Equal scale: panels are laid out for a nominal chart width (the Playground's main column at
+# a 1400 px window); plotly.js keeps θ₁ and θ₂ on one scale at any width.
+CHART_WIDTH = 940
+MARGIN = {"l": 50, "r": 20, "b": 110}
+PLOT_WIDTH = CHART_WIDTH - MARGIN["l"] - MARGIN["r"]
+PLOT_HEIGHT = 520  # px: the overlay's panel at most (a square domain: 520 × 520)
+SIDE_PLOT_HEIGHT = 760  # px: all side-by-side panels with their titles at most
+PANEL_GAP_X, PANEL_GAP_Y = 40, 50  # px between panels: tick labels, the θ₁ title
+PANEL_TITLE = 44  # px above each side-by-side panel: its run's name, then the step counter
+MAX_ASPECT = 4.0
+SETTLE_TOLERANCE = 0.005  # of the domain's longer side: see settled_step
+BUTTON_STYLE = {  # Play/Pause drawn the same on every page (not the theme's grey text)
+    "bgcolor": "#ffffff",
+    "bordercolor": "#8a96a3",
+    "font": {"color": "#1d2733", "size": 13},
+}
 
 
 @dataclass(frozen=True)
@@ -126,10 +142,98 @@ def _axis_names(index: int) -> tuple[str, str]:
     return f"x{suffix}", f"y{suffix}"
 
 
-def panel_grid(count: int) -> tuple[int, int]:
-    """(rows, columns) for side-by-side panels: one row up to 4 panels, else rows of 4."""
-    columns = min(count, 4)
-    return math.ceil(count / columns), columns
+def settled_step(runs: list[Trajectory], domain, tolerance: float = SETTLE_TOLERANCE) -> int:
+    """The step from which nothing visible happens any more: the animation's last frame.
+
+    Rule: let L be the longer side of ``domain`` and T a run's last step. A run has settled
+    from step k when every point from k to T lies within ``tolerance``·L of its final point
+    p_T (0.005·L is about 3 px of a 540 px chart: a quarter of the runner's marker); a run
+    that diverged at step d (the engine freezes it there) counts as settled from d, where its
+    ✕ appears. Non-finite points are never within reach. The answer is the largest such k
+    over all runs (the longest run's T when one keeps moving; 0 without runs).
+    """
+    (x0, x1), (y0, y1) = domain
+    reach = tolerance * max(x1 - x0, y1 - y0)
+    settled = 0
+    for run in runs:
+        with np.errstate(invalid="ignore"):
+            distance = np.hypot(*(np.asarray(run.path, float) - run.path[-1]).T)
+        distance = np.where(np.isfinite(distance), distance, np.inf)
+        # farthest distance from the final point over steps k..T, for every k
+        ahead = np.maximum.accumulate(distance[::-1])[::-1]
+        step = int(np.argmax(ahead <= reach))
+        settled = max(settled, step, run.diverged_at if run.diverged_at > 0 else 0)
+    return min(settled, max((run.steps for run in runs), default=0))
+
+
+def aspect_of(domain) -> float:
+    """Height over width of the domain as drawn: the true ratio within [1/MAX_ASPECT,
+    MAX_ASPECT] (θ₁ and θ₂ on one scale), else clamped there (a 100:1 strip drawn to scale
+    would be a line, so such a domain is stretched and its axes keep their own scales)."""
+    (x0, x1), (y0, y1) = domain
+    return float(np.clip((y1 - y0) / (x1 - x0), 1 / MAX_ASPECT, MAX_ASPECT))
+
+
+def is_equal_scale(domain) -> bool:
+    (x0, x1), (y0, y1) = domain
+    return math.isclose(aspect_of(domain), (y1 - y0) / (x1 - x0))
+
+
+def _panel_width(rows: int, columns: int, aspect: float, title: float, height: float) -> float:
+    """The width in px of each of rows × columns panels of height/width ``aspect`` that fit
+    the nominal plot area (``PLOT_WIDTH`` wide, ``height`` tall, gaps and titles taken off)."""
+    across = (PLOT_WIDTH - (columns - 1) * PANEL_GAP_X) / columns
+    down = (height - rows * title - (rows - 1) * PANEL_GAP_Y) / rows
+    return min(across, down / aspect)
+
+
+def panel_grid(count: int, aspect: float = 1.0) -> tuple[int, int]:
+    """(rows, columns) for ``count`` side-by-side panels: the grid of up to 4 columns with the
+    largest panels in the nominal plot area, where each extra row must buy 25 % larger panels
+    (4 square panels: 2 × 2 rather than four slivers)."""
+    best, best_score = (1, 1), -math.inf
+    for columns in range(min(max(count, 1), 4), 0, -1):
+        rows = math.ceil(count / columns)
+        width = _panel_width(rows, columns, aspect, PANEL_TITLE, SIDE_PLOT_HEIGHT)
+        score = width / 1.25 ** (rows - 1)
+        if score > best_score * (1 + 1e-9):
+            best, best_score = (rows, columns), score
+    return best
+
+
+@dataclass(frozen=True)
+class PanelLayout:
+    """Where the panels go, as paper fractions of the nominal chart, and its height in px."""
+
+    x_domains: list[list[float]]
+    y_domains: list[list[float]]
+    rows: int
+    columns: int
+    height: int
+    margin_top: int
+
+
+def panel_layout(domain, count: int, side: bool) -> PanelLayout:
+    """Panels at one scale, sized so the domain's aspect fills the nominal chart width
+    (``CHART_WIDTH``) up to a height; plotly.js keeps the scale at any other width
+    (``scaleanchor``, ``constrain: "domain"``), only the margins around the panels change."""
+    aspect = aspect_of(domain)
+    rows, columns = panel_grid(count, aspect) if side else (1, 1)
+    title = PANEL_TITLE if side else 0
+    width = _panel_width(rows, columns, aspect, title, SIDE_PLOT_HEIGHT if side else PLOT_HEIGHT)
+    panel = (width, width * aspect)
+    plot_height = rows * (title + panel[1]) + (rows - 1) * PANEL_GAP_Y
+    left = (PLOT_WIDTH - columns * panel[0] - (columns - 1) * PANEL_GAP_X) / 2
+    x_domains, y_domains = [], []
+    for index in range(count if side else 1):
+        row, column = divmod(index, columns)
+        x = left + column * (panel[0] + PANEL_GAP_X)
+        top = plot_height - title - row * (title + panel[1] + PANEL_GAP_Y)
+        x_domains.append([x / PLOT_WIDTH, (x + panel[0]) / PLOT_WIDTH])
+        y_domains.append([(top - panel[1]) / plot_height, top / plot_height])
+    margin_top = 10 if side else 40  # overlay: the legend sits above the panel
+    height = round(plot_height + margin_top + MARGIN["b"])
+    return PanelLayout(x_domains, y_domains, rows, columns, height, margin_top)
 
 
 def _markers(name: str, x, y, marker: dict, hovertemplate: str, **extra) -> dict:
@@ -208,24 +312,38 @@ def _static_traces(surface, lines, axes, clickable: int, decimals: int) -> list[
     return traces
 
 
-def _step_counter(domain, axes, text: str) -> dict:
-    """The step counter in the top-right corner of the panel on ``axes``; frames set its text.
-    White with a dark outline, readable on the light and the dark ends of the colour scale."""
+def _step_counter(domain, axes, text: str, above: bool = False) -> dict:
+    """The step counter: in the top-right corner of the panel on ``axes``, or just above it
+    (``above``: side by side, clear of every panel); frames set its text. White with a dark
+    outline, readable on the light and the dark ends of the colour scale and on the page."""
     (x0, x1), (y0, y1) = domain
+    inset = 0 if above else 0.015
     return {
         "type": "scatter",
         "mode": "text",
-        "x": [x1 - 0.015 * (x1 - x0)],
-        "y": [y1 - 0.015 * (y1 - y0)],
+        "x": [x1 - inset * (x1 - x0)],
+        "y": [y1 - inset * (y1 - y0)],
         "text": [text],
-        "textposition": "bottom left",
+        "textposition": "top left" if above else "bottom left",
         "textfont": {"color": "#ffffff", "size": 14, "shadow": COUNTER_SHADOW},
+        "cliponaxis": False,
         "hoverinfo": "skip",
         "showlegend": False,
         "name": "step counter",
         "xaxis": axes[0],
         "yaxis": axes[1],
     }
+
+
+def counter_texts(runs: list[Trajectory], shown: np.ndarray, counter) -> list[str]:
+    """The counter's text at each frame: ``counter(step)``, and at the last frame of an
+    animation that ends before the runs do, that every run has settled (or diverged)."""
+    texts = [counter(step) for step in shown.tolist()]
+    if runs and shown[-1] < max(run.steps for run in runs):
+        diverged = any(0 < run.diverged_at <= shown[-1] for run in runs)
+        what = "settled or diverged" if diverged else "settled"
+        texts[-1] += f" · {'all runs ' if len(runs) > 1 else ''}{what}"
+    return texts
 
 
 class _RoundedPath:
@@ -248,6 +366,172 @@ class _RoundedPath:
         return trail_trace, point_trace
 
 
+def _panel_axes(index: int, panels: PanelLayout, domain) -> dict:
+    """Layout entries of panel ``index``: its two axes on one scale (``scaleanchor``; plotly.js
+    shrinks the panel, never the ranges, to keep it) and its background picture."""
+    (x0, x1), (y0, y1) = domain
+    xname, yname = _axis_names(index)
+    row, column = divmod(index, panels.columns)
+    common = {"showgrid": False, "zeroline": False, "fixedrange": True, "constrain": "domain"}
+    y_axis = {"range": [y0, y1], "domain": panels.y_domains[index], "anchor": xname, **common}
+    if is_equal_scale(domain):
+        y_axis |= {"scaleanchor": xname, "scaleratio": 1}
+    last_row = row == panels.rows - 1 or index + panels.columns >= len(panels.x_domains)
+    return {
+        f"xaxis{xname[1:]}": {
+            "range": [x0, x1],
+            "domain": panels.x_domains[index],
+            "anchor": yname,
+            "title": {"text": "θ₁"} if last_row else None,
+            **common,
+        },
+        f"yaxis{yname[1:]}": y_axis | {"title": {"text": "θ₂"} if column == 0 else None},
+    }
+
+
+def _background_image(source: str, axes, domain) -> dict:
+    (x0, x1), (y0, y1) = domain
+    return {
+        "source": source,
+        "xref": axes[0],
+        "yref": axes[1],
+        "x": x0,
+        "y": y1,
+        "sizex": x1 - x0,
+        "sizey": y1 - y0,
+        "sizing": "stretch",
+        "layer": "below",
+    }
+
+
+def _panel_title(run: Trajectory, x_domain, y_domain) -> dict:
+    """A side-by-side panel's run name, above the line its step counter may take."""
+    return {
+        "text": f"<b>{run.label}</b>",
+        "xref": "paper",
+        "yref": "paper",
+        "x": sum(x_domain) / 2,
+        "y": y_domain[1],
+        "yshift": PANEL_TITLE // 2,
+        "xanchor": "center",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"color": run.color if run.color != "#ffffff" else None},
+    }
+
+
+def _run_traces(
+    run: Trajectory, path: _RoundedPath, axes, trail: int, full_path: bool, legend: bool
+) -> list[dict]:
+    """One run's traces on one panel: its dotted full path (``full_path``), then its two
+    moving traces, the trail and the current point, at step 0."""
+    common = {"xaxis": axes[0], "yaxis": axes[1], "legendgroup": run.label}
+    traces = []
+    if full_path:
+        traces.append(
+            {
+                "type": "scatter",
+                "x": typed(run.path[:, 0]),
+                "y": typed(run.path[:, 1]),
+                "mode": "lines",
+                "line": {"color": run.color, "width": 1.2, "dash": "dot"},
+                "opacity": 0.8,
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "name": f"{run.label} path",
+                **common,
+            }
+        )
+    trail_trace, point_trace = path.moving(0, trail)
+    marker = {"size": 12, "color": run.color, "line": {"color": "#111111", "width": 1.5}}
+    moving = {"name": run.label, "hoverinfo": "name+x+y", **common}
+    traces.append(
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "line": {"color": run.color, "width": 2.5},
+            "marker": {"size": 4, "color": run.color},
+            "showlegend": legend,
+            **trail_trace,
+            **moving,
+        }
+    )
+    traces.append(
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "marker": marker | point_trace.pop("marker", {}),
+            "showlegend": False,
+            **point_trace,
+            **moving,
+        }
+    )
+    return traces
+
+
+def animation_controls(stops: np.ndarray, frame_ms: int, redraw: bool = False) -> dict:
+    """Layout entries for ▶ Play / ❚❚ Pause and the frame slider over ``stops`` (frame names
+    are step numbers), with round step numbers under the rail. ``redraw`` for traces plotly.js
+    cannot move without redrawing (3-D)."""
+    play = {
+        "frame": {"duration": frame_ms, "redraw": redraw},
+        "fromcurrent": True,
+        "transition": {"duration": 0},
+        "mode": "immediate",
+    }
+    pause = {"frame": {"duration": 0, "redraw": redraw}, "mode": "immediate"}
+    # the rail starts a fixed 145 px in (pad.l), clear of the Play/Pause buttons at any width,
+    # and 54 px down (pad.t), clear of the θ₁ axis title
+    slider = {"x": 0, "len": 1, "y": 0, "pad": {"t": 54, "l": 145, "r": 0}}
+    buttons = {
+        "type": "buttons",
+        "direction": "left",
+        "showactive": False,
+        "x": 0,
+        "y": 0,
+        "xanchor": "left",
+        "yanchor": "top",
+        "pad": {"t": 45, "r": 10},
+        "buttons": [
+            {"label": "▶ Play", "method": "animate", "args": [None, play]},
+            {"label": "❚❚ Pause", "method": "animate", "args": [[None], pause]},
+        ],
+    }
+    return {
+        "updatemenus": [buttons | BUTTON_STYLE],
+        "sliders": [
+            slider
+            | {
+                "active": 0,
+                "yanchor": "top",
+                # Slider stops cost plotly.js DOM work on first paint, and distinct labels
+                # most (each is measured twice: ~0.3 s for 300): so at most 100 stops, all
+                # with the same empty label. Play still shows every frame and the step
+                # counter (a trace) every step; round numbers under the rail are annotations.
+                "currentvalue": {"visible": False},
+                "font": {"color": "rgba(0, 0, 0, 0)"},
+                "ticklen": 0,
+                "minorticklen": 0,
+                "transition": {"duration": 0},
+                "steps": [
+                    {"label": "", "value": str(s), "method": "animate", "args": [[str(s)], pause]}
+                    for s in stops.tolist()
+                ],
+            }
+        ],
+        "annotations": slider_labels(stops, slider, MUTED_COLOR),
+    }
+
+
+def animated_steps(
+    runs: list[Trajectory], domain, max_frames: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The steps shown as frames (0 to the step where every run has settled, see
+    ``settled_step``, at most ``max_frames`` of them) and the slider's stops among them."""
+    shown = frame_steps(settled_step(runs, domain), max_frames)
+    return shown, shown[frame_steps(len(shown) - 1, SLIDER_STOPS)]  # every frame up to 100
+
+
 def trajectory_figure(
     surface,
     runs: list[Trajectory],
@@ -268,197 +552,56 @@ def trajectory_figure(
         raise ValueError(f"panels must be 'overlay' or 'side', not {panels!r}")
     full_path = trail is None
     trail = 10 if full_path else max(1, int(trail))
-    (x0, x1), (y0, y1) = surface.domain
-    decimals = decimals_for(max(x1 - x0, y1 - y0))
-
+    domain = surface.domain
+    decimals = decimals_for(max(domain[0][1] - domain[0][0], domain[1][1] - domain[1][0]))
     if background is None:
         background = surface_background(surface, line_resolution=background_lines(panels))
-    image, lines = background.image, (background.lines_x, background.lines_y)
+    lines = (background.lines_x, background.lines_y)
 
     paths = {id(run): _RoundedPath(run, decimals) for run in runs}
-    panel_count = len(runs) if panels == "side" and runs else 1
-    rows, columns = panel_grid(panel_count)
+    side = panels == "side" and bool(runs)
+    grid = panel_layout(domain, len(runs) if side else 1, side)
     data: list[dict] = []
     moving: list[int] = []
     layout: dict = {"images": [], "annotations": []}
-    gap = 0.04
-    for index in range(panel_count):
+    for index in range(len(grid.x_domains)):
         axes = _axis_names(index)
-        row, column = divmod(index, columns)
-        x_domain = [column / columns + gap / 2, (column + 1) / columns - gap / 2]
-        y_domain = [1 - (row + 1) / rows + gap, 1 - row / rows - gap / 2]
-        if panel_count == 1:
-            x_domain, y_domain = [0, 1], [0, 1]
-        suffix = axes[0][1:]
-        layout[f"xaxis{suffix}"] = {
-            "range": [x0, x1],
-            "domain": x_domain,
-            "anchor": axes[1],
-            "showgrid": False,
-            "zeroline": False,
-            "fixedrange": True,
-            "title": {"text": "θ₁"} if row == rows - 1 else None,
-        }
-        layout[f"yaxis{suffix}"] = {
-            "range": [y0, y1],
-            "domain": y_domain,
-            "anchor": axes[0],
-            "showgrid": False,
-            "zeroline": False,
-            "fixedrange": True,
-            "title": {"text": "θ₂"} if column == 0 else None,
-        }
-        layout["images"].append(
-            {
-                "source": image,
-                "xref": axes[0],
-                "yref": axes[1],
-                "x": x0,
-                "y": y1,
-                "sizex": x1 - x0,
-                "sizey": y1 - y0,
-                "sizing": "stretch",
-                "layer": "below",
-            }
-        )
+        layout |= _panel_axes(index, grid, domain)
+        layout["images"].append(_background_image(background.image, axes, domain))
         data += _static_traces(surface, lines, axes, clickable, decimals)
-        panel_runs = [runs[index]] if panels == "side" else runs
-        if panels == "side":
+        if side:
             layout["annotations"].append(
-                {
-                    "text": f"<b>{runs[index].label}</b>",
-                    "xref": "paper",
-                    "yref": "paper",
-                    "x": sum(x_domain) / 2,
-                    "y": y_domain[1],
-                    "xanchor": "center",
-                    "yanchor": "bottom",
-                    "showarrow": False,
-                    "font": {
-                        "color": runs[index].color if runs[index].color != "#ffffff" else None
-                    },
-                }
+                _panel_title(runs[index], grid.x_domains[index], grid.y_domains[index])
             )
-        for run in panel_runs:
-            common = {"xaxis": axes[0], "yaxis": axes[1], "legendgroup": run.label}
-            if full_path:
-                data.append(
-                    {
-                        "type": "scatter",
-                        "x": typed(run.path[:, 0]),
-                        "y": typed(run.path[:, 1]),
-                        "mode": "lines",
-                        "line": {"color": run.color, "width": 1.2, "dash": "dot"},
-                        "opacity": 0.8,
-                        "hoverinfo": "skip",
-                        "showlegend": False,
-                        "name": f"{run.label} path",
-                        **common,
-                    }
-                )
-            trail_trace, point_trace = paths[id(run)].moving(0, trail)
-            moving += [len(data), len(data) + 1]
-            data.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines+markers",
-                    "line": {"color": run.color, "width": 2.5},
-                    "marker": {"size": 4, "color": run.color},
-                    "name": run.label,
-                    "hoverinfo": "name+x+y",
-                    "showlegend": panels == "overlay",
-                    **trail_trace,
-                    **common,
-                }
-            )
-            data.append(
-                {
-                    "type": "scatter",
-                    "mode": "markers",
-                    "marker": {
-                        "size": 12,
-                        "color": run.color,
-                        "line": {"color": "#111111", "width": 1.5},
-                        **point_trace.pop("marker", {}),
-                    },
-                    "name": run.label,
-                    "hoverinfo": "name+x+y",
-                    "showlegend": False,
-                    **point_trace,
-                    **common,
-                }
-            )
+        for run in [runs[index]] if side else runs:
+            traces = _run_traces(run, paths[id(run)], axes, trail, full_path, not side)
+            moving += [len(data) + len(traces) - 2, len(data) + len(traces) - 1]
+            data += traces
 
-    steps = max((run.steps for run in runs), default=0)
-    shown = frame_steps(steps, max_frames)
-    stops = shown[frame_steps(len(shown) - 1, SLIDER_STOPS)]  # every frame up to 100, ends kept
+    shown, stops = animated_steps(runs, domain, max_frames)
+    texts = counter_texts(runs, shown, counter)
     moving.append(len(data))
-    data.append(_step_counter(surface.domain, _axis_names(columns - 1), counter(0)))
+    data.append(_step_counter(domain, _axis_names(grid.columns - 1 if side else 0), texts[0], side))
     frames = [
         {
             "name": str(step),
             "data": [trace for run in runs for trace in paths[id(run)].moving(step, trail)]
-            + [{"text": [counter(step)]}],
+            + [{"text": [text]}],
             "traces": moving,
         }
-        for step in shown.tolist()
+        for step, text in zip(shown.tolist(), texts, strict=True)
     ]
-
-    play = {
-        "frame": {"duration": frame_ms, "redraw": False},
-        "fromcurrent": True,
-        "transition": {"duration": 0},
-        "mode": "immediate",
-    }
-    pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
-    # the rail starts a fixed 145 px in (pad.l), clear of the Play/Pause buttons at any width,
-    # and 54 px down (pad.t), clear of the θ₁ axis title
-    slider = {"x": 0, "len": 1, "y": 0, "pad": {"t": 54, "l": 145, "r": 0}}
+    controls = animation_controls(stops, frame_ms)
+    layout["annotations"] += controls.pop("annotations")
     layout.update(
-        height=height or (560 if rows == 1 else 340 * rows),
-        margin={"l": 50, "r": 20, "t": 40 if panels == "side" else 20, "b": 110, "pad": 0},
+        height=height or grid.height,
+        margin=MARGIN | {"t": grid.margin_top, "pad": 0},
         plot_bgcolor="#17324d",
         hovermode="closest",
         dragmode=False,
         clickmode="event+select",
-        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        legend={"orientation": "h", "x": grid.x_domains[0][0], "y": 1.02, "yanchor": "bottom"},
         uirevision="trajectories",
-        updatemenus=[
-            {
-                "type": "buttons",
-                "direction": "left",
-                "showactive": False,
-                "x": 0,
-                "y": 0,
-                "xanchor": "left",
-                "yanchor": "top",
-                "pad": {"t": 45, "r": 10},
-                "buttons": [
-                    {"label": "▶ Play", "method": "animate", "args": [None, play]},
-                    {"label": "❚❚ Pause", "method": "animate", "args": [[None], pause]},
-                ],
-            }
-        ],
-        sliders=[
-            slider
-            | {
-                "active": 0,
-                "yanchor": "top",
-                # Slider stops cost plotly.js DOM work on first paint, and distinct labels
-                # most (each is measured twice: ~0.3 s for 300): so at most 100 stops, all
-                # with the same empty label. Play still shows every frame and the step
-                # counter (a trace) every step; round numbers under the rail are annotations.
-                "currentvalue": {"visible": False},
-                "font": {"color": "rgba(0, 0, 0, 0)"},
-                "ticklen": 0,
-                "minorticklen": 0,
-                "transition": {"duration": 0},
-                "steps": [
-                    {"label": "", "value": str(s), "method": "animate", "args": [[str(s)], pause]}
-                    for s in stops.tolist()
-                ],
-            }
-        ],
+        **controls,
     )
-    layout["annotations"] += slider_labels(stops, slider, MUTED_COLOR)
     return {"data": data, "layout": layout, "frames": frames}
