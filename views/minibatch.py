@@ -18,6 +18,7 @@ from ui.lessons import (
     minibatch_runs,
     playground_button,
 )
+from viz.minibatch import emphasise_full_batch
 
 DEFAULTS = MiniBatchSetup()
 KNOBS = {  # field of MiniBatchSetup -> its control
@@ -73,9 +74,10 @@ def minibatch_lesson():
         return
 
     batches, losses = minibatch_charts(setup)
+    full_batch = next(iter(runs))  # minibatch_runs names the full batch first
     left, right = st.columns([3, 2])
     with left:
-        show(minibatch_race(setup), key="minibatch_race")
+        show(emphasise_full_batch(minibatch_race(setup), full_batch), key="minibatch_race")
     with right:
         cost = setup.cost()
         show(batches, key="minibatch_data")
@@ -86,7 +88,7 @@ def minibatch_lesson():
                 f"final J = {run.loss[-1]:.4g} "
                 f"(minimum {cost.minimum_value:.4g}){note}"
             )
-    show(losses, key="minibatch_loss")
+    show(emphasise_full_batch(losses, full_batch), key="minibatch_loss")
     st.caption(setup.caption())
     playground_button(minibatch_playground_url(setup), key="minibatch_open")
     fragment_done(url)

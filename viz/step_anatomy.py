@@ -24,6 +24,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 import optim
+from viz.axes import log_axis, log_range
 from viz.ewa import lesson_layout
 from viz.trajectory import trajectory_figure
 
@@ -157,7 +158,7 @@ def scale_figure(anatomy: StepAnatomy, t: int, adaptive: bool) -> go.Figure:
     fig.add_vline(x=t, line={"color": "#555", "width": 1})
     # ten decades below the largest value: an exact zero would stretch a log axis forever
     top = np.log10(max(np.abs(anatomy.grad).max(), anatomy.scale.max() if adaptive else 0, 1e-300))
-    fig.update_yaxes(type="log", exponentformat="power", range=[top - 10, top + 0.5])
+    fig.update_yaxes(**log_axis([top - 10, top + 0.5], length=250))
     return lesson_layout(fig, "|g| and √v per coordinate (log)", "step", 360)
 
 
@@ -178,7 +179,8 @@ def step_size_figure(runs, dashes=None) -> go.Figure:
             mode="lines",
             line={"color": run.color, "width": 2, "dash": (dashes or {}).get(k, "solid")},
         )
-    fig.update_yaxes(type="log", exponentformat="power", title_text="‖θₜ − θₜ₋₁‖")
+    fig.update_yaxes(**log_axis(log_range([t.y for t in fig.data]), length=210))
+    fig.update_yaxes(title_text="‖θₜ − θₜ₋₁‖")
     return lesson_layout(fig, "Step size at each step (log)", "step t", 320)
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from lab import MLP, Dataset, History
+from viz.axes import log_axis
 from viz.encode import typed
 
 CLASS_COLORS = ("#3d6fb6", "#d9822b")  # class 0 blue, class 1 orange
@@ -155,11 +156,8 @@ def curves_figure(
             "margin": {"l": 60, "r": 20, "t": 40, "b": 40},
             "xaxis": {"domain": [0.0, 0.46], **axis_title},
             "xaxis2": {"domain": [0.56, 1.0], "anchor": "y2", **axis_title},
-            "yaxis": {
-                "type": "log",
-                "range": loss_axis_range(histories),
-                "title": {"text": "binary cross-entropy (log scale)"},
-            },
+            "yaxis": log_axis(loss_axis_range(histories), length=height - 120)
+            | {"title": {"text": "binary cross-entropy (log scale)"}},
             "yaxis2": {"anchor": "x2", "title": {"text": "accuracy"}, "tickformat": ".0%"},
             "annotations": [
                 {
