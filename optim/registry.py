@@ -1,12 +1,14 @@
 """``OPTIMIZERS``: every named optimizer with what a UI needs to offer it.
 
-Defaults here are chosen for 2-D surfaces on domains of about [−3, 3]² (the article's values
-where it gives one: gradient descent α = 0.01, momentum β = 0.9); the factories keep torch's.
+Each spec carries two sets of defaults by name: ``defaults()``, chosen for 2-D surfaces on
+domains of about [−3, 3]² (the article's values where it gives one: gradient descent α = 0.01,
+momentum β = 0.9), and ``library_defaults()``, the factories' own (torch's), for networks.
 Any values inside the ranges build without error and run without warnings.
 """
 
+import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from optim import alias
 from optim.base import GradientTransformation, check, check_flag
@@ -40,7 +42,31 @@ class OptimizerSpec:
     reference: str
 
     def defaults(self) -> dict[str, float | bool]:
+        """The defaults for 2-D surfaces, by flat name."""
         return {h.name: h.default for h in self.hyperparameters}
+
+    def library_defaults(self) -> dict[str, float | bool]:
+        """The factory's keyword defaults (torch.optim's) by flat name; a hyperparameter
+        whose library default lies outside its range here keeps the 2-D default."""
+        flat = {}
+        for parameter in inspect.signature(self.factory).parameters.values():
+            if parameter.name == "betas":
+                flat["beta1"], flat["beta2"] = parameter.default
+            elif parameter.default is not inspect.Parameter.empty:
+                flat[parameter.name] = parameter.default
+        return {
+            h.name: flat[h.name]
+            if h.name in flat and (h.scale == "bool" or h.low <= flat[h.name] <= h.high)
+            else h.default
+            for h in self.hyperparameters
+        }
+
+    def hyperparameters_for(self, library: bool) -> tuple[Hyperparameter, ...]:
+        """The hyperparameters with the library's defaults (``library``) or the 2-D ones."""
+        if not library:
+            return self.hyperparameters
+        defaults = self.library_defaults()
+        return tuple(replace(h, default=defaults[h.name]) for h in self.hyperparameters)
 
     def build(self, **values) -> GradientTransformation:
         """The optimizer for flat ``values`` (missing ones take their default); ValueError for

@@ -32,12 +32,12 @@ def test_default_page_renders_the_data_and_waits_for_train(app_test, chart_figur
     (data,) = chart_figures(at)
     shown = np.concatenate([decode(t["x"]) for t in data["data"]])
     assert shown.size == 1000  # the default two moons: 1000 points, train and test
-    labels = [m.value for m in at.markdown if m.value.startswith(":gray[")]
+    labels = [panel.proto.popover.label for panel in at.get("popover")]
     assert labels == [
-        ":gray[1 · Gradient descent α=0.01]",
-        ":gray[2 · Momentum α=0.01]",
-        ":gray[3 · RMSProp α=0.01]",
-        ":gray[4 · Adam α=0.001]",
+        "1 · Gradient descent α=0.01",
+        "2 · Momentum α=0.01",
+        "3 · RMSProp α=0.01",
+        "4 · Adam α=0.001",
     ]
 
 

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from ui.knobs import NICE_MANTISSAS, Knob, knob_field, linear_step, log_options, nearest
+from ui.knobs import NICE_MANTISSAS, Knob, knob_field, linear_step, log_options
 from ui.url_state import Choice, Color, FieldError, Flag, Number, Text, quote
 
 LR = Number(0.01, 1e-4, 1.0, log=True)
@@ -85,8 +85,8 @@ def test_log_options_are_nice_numbers_covering_the_range(low, high):
     ("value", "expected"), [(0.013, 0.012), (0.0137, 0.015), (7e-5, 1e-4), (3.0, 1.0)]
 )
 def test_nearest_option_is_nearest_in_log_distance(value, expected):
-    options = log_options(1e-4, 1.0)
-    assert nearest(options, value) == expected
+    field = knob_field(Knob("α", 0.01, 1e-4, 1.0, "log"))
+    assert field.snap(value) == expected
 
 
 def test_default_joins_the_options_even_when_not_nice():

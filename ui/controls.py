@@ -22,7 +22,7 @@ import streamlit as st
 import optim
 import surfaces
 from ui.engine import SCHEDULES, RunSpec, Settings, SurfaceSpec, get_surface
-from ui.knobs import Knob, knob_widget, seed_knob
+from ui.knobs import Knob, knob_value, knob_widget
 from ui.url_state import Choice, Color, Number, Text, UrlState, has_state
 from viz.trajectory import PALETTE
 
@@ -65,9 +65,10 @@ def _domain_inputs(url: UrlState, box) -> tuple[tuple[float, float], tuple[float
 
 
 def literal_markdown(text: str) -> str:
-    """``text`` escaped so Streamlit's markdown (help tooltips use it) shows it as typed:
-    ``2*x, not 2x`` would otherwise turn into italics."""
-    return re.sub(r"([\\`*_{}\[\]<>#|~$^])", r"\\\1", text)
+    """``text`` escaped so Streamlit's markdown (messages, help tooltips) shows it as typed:
+    a backslash before every ASCII punctuation character (CommonMark's escape), so ``2*x``
+    is no emphasis, ``__import__`` not bold, ``$`` no formula and ``<b>`` no markup."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
 
 
 def _custom_surface(url: UrlState, box):
@@ -90,7 +91,11 @@ def _custom_surface(url: UrlState, box):
     try:
         surface = get_surface(spec)
     except (surfaces.ExpressionError, ValueError) as error:
-        box.error(f"{error}\n\nShowing the last good surface.", icon=":material/edit:")
+        message = literal_markdown(str(error))
+        box.error(f"{message}\n\nShowing the last good surface.", icon=":material/edit:")
+        column = getattr(error, "column", None)
+        if column is not None:  # the text as typed, and a caret under the column
+            box.code(f"{spec.expression}\n{' ' * (column - 1)}^", language=None)
         spec = SurfaceSpec(CUSTOM, expression=fallback[0], domain=fallback[1])
         surface = get_surface(spec)
     st.session_state["_last_good_custom"] = (spec.expression, spec.domain)
@@ -138,8 +143,11 @@ def surface_picker(url: UrlState, box=None):
 # ------------------------------------------------------------------------------ runs
 
 
-def optimizer_controls(url: UrlState, prefix: str, *, default: str, color: str, box=None):
-    """Optimizer select, its hyperparameters (from ``optim.OPTIMIZERS``) and a colour."""
+def optimizer_controls(
+    url: UrlState, prefix: str, *, default: str, color: str, box=None, library: bool = False
+):
+    """Optimizer select, its hyperparameters (from ``optim.OPTIMIZERS``, starting at the 2-D
+    defaults or, with ``library``, at torch's) and a colour."""
     box = box if box is not None else st
     names = tuple(optim.OPTIMIZERS)
     name = url.choice(
@@ -151,16 +159,26 @@ def optimizer_controls(url: UrlState, prefix: str, *, default: str, color: str, 
     )
     spec = optim.OPTIMIZERS[name]
     box.caption(spec.description)
+    hyperparameters = spec.hyperparameters_for(library)
+    # two settings a row, so a panel with six of them (RMSProp) still fits in a window
+    cells = [column for _ in range(0, len(hyperparameters) + 1, 2) for column in box.columns(2)]
     values = tuple(
         (
             h.name,
             knob_widget(
-                url, h, key=f"{prefix}.{name}.{h.name}", url_key=f"{prefix}.{h.name}", container=box
+                url,
+                h,
+                key=f"{prefix}.{name}.{h.name}",
+                url_key=f"{prefix}.{h.name}",
+                container=cell,
             ),
         )
-        for h in spec.hyperparameters
+        for h, cell in zip(hyperparameters, cells, strict=False)
     )
-    chosen_color = url.widget(box.color_picker, "Colour", key=f"{prefix}.color", field=Color(color))
+    colour_cell = cells[len(hyperparameters)]
+    chosen_color = url.widget(
+        colour_cell.color_picker, "Colour", key=f"{prefix}.color", field=Color(color)
+    )
     return name, values, chosen_color
 
 
@@ -182,16 +200,15 @@ def _unique(labels: list[str]) -> list[str]:
     return out
 
 
-def _run_title(url: UrlState, prefix: str, default: str) -> str:
-    """The run's button label, from its (seeded) optimizer and learning rate."""
-    url.seed(f"{prefix}.opt", Choice(default, tuple(optim.OPTIMIZERS)))
-    name = st.session_state[f"{prefix}.opt"]
-    lr = next((h for h in optim.OPTIMIZERS[name].hyperparameters if h.name == "lr"), None)
+def run_title(url: UrlState, prefix: str, default: str, library: bool = False) -> str:
+    """The run's button label, from its optimizer and learning rate as they are now (before
+    its panel's widgets are built); ``library`` as in ``optimizer_controls``."""
+    name = url.current(f"{prefix}.opt", Choice(default, tuple(optim.OPTIMIZERS)))
+    hyperparameters = optim.OPTIMIZERS[name].hyperparameters_for(library)
+    lr = next((h for h in hyperparameters if h.name == "lr"), None)
     if lr is None:
         return run_label(name, ())
-    key = f"{prefix}.{name}.lr"
-    seed_knob(url, lr, key, f"{prefix}.lr")
-    return run_label(name, [("lr", st.session_state[key])])
+    return run_label(name, [("lr", knob_value(url, lr, f"{prefix}.{name}.lr", f"{prefix}.lr"))])
 
 
 def _run_keys(index: int) -> list[str]:
@@ -234,8 +251,11 @@ def runs_editor(url: UrlState, defaults: tuple[str, ...]) -> list[RunSpec]:
         prefix = f"r{index}"
         default = defaults[index] if index < len(defaults) else "adam"
         with columns[index % len(columns)]:
-            title = _run_title(url, prefix, default)
-            with st.popover(f"{index + 1} · {title}", width="stretch"):
+            title = run_title(url, prefix, default)
+            # wrap: the whole label shows (optimizer and α), on as many lines as it needs
+            with st.popover(
+                f"{index + 1} · {title}", width="stretch", wrap=True, key=f"panel.{prefix}"
+            ):
                 name, values, color = optimizer_controls(
                     url, prefix, default=default, color=PALETTE[index % len(PALETTE)]
                 )

@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
 import streamlit as st
 
 from ui.url_state import Flag, Number, UrlState
@@ -46,12 +45,6 @@ def log_options(low: float, high: float, default: float | None = None) -> tuple[
     return tuple(sorted(values))
 
 
-def nearest(options: tuple[float, ...], value: float) -> float:
-    """The option closest to ``value`` in log distance."""
-    logs = np.log(np.asarray(options))
-    return options[int(np.argmin(np.abs(logs - math.log(value))))]
-
-
 def linear_step(low: float, high: float) -> float:
     """100 to 1000 positions across the range, on a power of ten (0.001 for β in [0, 1))."""
     return 10.0 ** (math.floor(math.log10(high - low)) - 2)
@@ -67,27 +60,22 @@ def knob_field(knob):
         return Flag(bool(knob.default))
     if knob.scale == "int":
         return Number(int(knob.default), int(knob.low), int(knob.high), integer=True)
-    return Number(float(knob.default), float(knob.low), float(knob.high), log=knob.scale == "log")
+    low, high = float(knob.low), float(knob.high)
+    if knob.scale == "log":  # a link's value snaps to the slider's nearest stop
+        return Number(
+            float(knob.default), low, high, log=True, grid=log_options(low, high, knob.default)
+        )
+    return Number(float(knob.default), low, high)
 
 
-def seed_knob(url: UrlState, knob, key: str, url_key: str | None = None) -> None:
-    """Seed the knob's session value (URL on the first run, else default), snapped to its grid."""
-    url.seed(key, knob_field(knob), url_key)
-    value = st.session_state[key]
-    if knob.scale == "log":
-        snapped = nearest(log_options(knob.low, knob.high, knob.default), float(value))
-    elif knob.scale == "linear":
-        snapped = float(value)
-    else:
-        return
-    if snapped != value or type(snapped) is not type(value):  # writing state is not free
-        st.session_state[key] = snapped
+def knob_value(url: UrlState, knob, key: str, url_key: str | None = None):
+    """The knob's value now (see ``UrlState.current``), without creating its widget."""
+    return url.current(key, knob_field(knob), url_key)
 
 
 def knob_widget(url: UrlState, knob, *, key: str, url_key: str | None = None, container=None):
     """The widget for ``knob`` under ``key`` (URL name ``url_key`` or ``key``); its value."""
     box = container if container is not None else st
-    seed_knob(url, knob, key, url_key)
     common = {"key": key, "url_key": url_key, "field": knob_field(knob), "help": knob.help or None}
     if knob.scale == "bool":
         return url.widget(box.toggle, knob.label, **common)

@@ -37,6 +37,7 @@ _SESSION_PAGE = "_url_page"  # the page the warnings and consumed names belong t
 
 
 _MISSING = object()
+INDEXED = ("selectbox", "radio")  # widgets whose default is an index into their options
 
 
 def has_state(key: str) -> bool:
@@ -57,6 +58,7 @@ class Number:
     high: float
     integer: bool = False
     log: bool = False
+    grid: tuple[float, ...] = ()  # if given, a value snaps to the nearest (log distance if log)
 
     def parse(self, raw: str) -> float | int:
         try:
@@ -69,7 +71,12 @@ class Number:
             raise FieldError("must be positive")
         if not self.low <= value <= self.high:
             raise FieldError(f"outside [{self.low:g}, {self.high:g}]")
-        return value
+        return self.snap(value) if self.grid else value
+
+    def snap(self, value: float) -> float:
+        """The grid value nearest to ``value``."""
+        distance = (lambda g: abs(math.log(g / value))) if self.log else (lambda g: abs(g - value))
+        return min(self.grid, key=distance)
 
     def format(self, value) -> str:
         return str(int(value)) if self.integer else f"{float(value):.6g}"
@@ -198,13 +205,18 @@ class UrlState:
             )
             return field.default
 
+    def current(self, key: str, field: Field, url_key: str | None = None) -> Any:
+        """The value under ``key`` now: its session state, else the URL's value (on the first
+        run) or the default. Reads, never writes."""
+        value = st.session_state.get(key, _MISSING)
+        if value is not _MISSING:
+            return value
+        return self.read(url_key or key, field) if self.first_run else field.default
+
     def seed(self, key: str, field: Field, url_key: str | None = None) -> None:
-        """Put the URL's value (first run) or the default in session state if the key is new."""
-        if has_state(key):
-            return
-        st.session_state[key] = (
-            self.read(url_key or key, field) if self.first_run else field.default
-        )
+        """Put ``current`` in session state (for a plain, non-widget setting)."""
+        if not has_state(key):
+            st.session_state[key] = self.current(key, field, url_key)
 
     def mirror(self, url_key: str, value: Any, field: Field) -> None:
         """Remember ``value`` for the URL (dropped when it equals the default)."""
@@ -215,8 +227,20 @@ class UrlState:
             values[url_key] = field.format(value)
 
     def widget(self, factory, label: str, *, key: str, field: Field, url_key=None, **kwargs):
-        """Seed, create (``factory(label, key=key, **kwargs)``) and mirror one widget."""
-        self.seed(key, field, url_key)
+        """Create (``factory(label, key=key, **kwargs)``) and mirror one widget whose default
+        argument is always its current value.
+
+        Why: a browser builds a widget inside a closed popover only when the popover opens,
+        from the default argument of the latest run; Streamlit sends the session value only
+        in the run that set it. A default other than the current value would show (and then
+        send back) that default: the run panels would reset and overwrite the run.
+        """
+        current = self.current(key, field, url_key)
+        if getattr(factory, "__name__", "") in INDEXED:
+            options = list(kwargs["options"])
+            kwargs["index"] = options.index(current) if current in options else 0
+        else:
+            kwargs["value"] = current
         value = factory(label, key=key, **kwargs)
         self.mirror(url_key or key, value, field)
         return value

@@ -9,17 +9,16 @@ trained so far.
 
 from __future__ import annotations
 
-import inspect
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import streamlit as st
 
 import lab
 import optim
-from ui.controls import optimizer_controls, run_label
+from ui.controls import optimizer_controls, run_label, run_title
 from ui.figures import show
-from ui.knobs import Knob, knob_field, knob_widget
+from ui.knobs import Knob, knob_widget
 from ui.url_state import Number, Text, UrlState
 from viz.training import CLOCKS, boundaries_figure, curves_figure, data_figure, summary_table
 from viz.trajectory import PALETTE
@@ -120,47 +119,6 @@ def training_controls(url: UrlState, n_train: int):
     return epochs, batch_size, seed, float(target)
 
 
-def factory_defaults(name: str) -> dict:
-    """The optimizer factory's own defaults (PyTorch's), by flat hyperparameter name.
-
-    The registry's defaults suit the 2-D surfaces (Adam at α = 0.05); a network starts from
-    the values torch.optim uses, which are the factories' keyword defaults.
-    """
-    spec = optim.OPTIMIZERS[name]
-    flat = {}
-    for parameter in inspect.signature(spec.factory).parameters.values():
-        if parameter.name == "betas":
-            flat["beta1"], flat["beta2"] = parameter.default
-        elif parameter.default is not inspect.Parameter.empty:
-            flat[parameter.name] = parameter.default
-    return {
-        h.name: flat[h.name]
-        for h in spec.hyperparameters
-        if h.name in flat and (h.scale == "bool" or h.low <= flat[h.name] <= h.high)
-    }
-
-
-def seed_network_defaults(url: UrlState, prefix: str, default: str) -> None:
-    """Start each optimizer of slot ``prefix`` at its factory defaults unless the link sets a
-    value for the optimizer it chooses."""
-    linked = st.query_params.get(f"{prefix}.opt", default) if url.first_run else None
-    for name in optim.OPTIMIZERS:
-        for key, value in factory_defaults(name).items():
-            if name == linked and f"{prefix}.{key}" in st.query_params:
-                continue
-            st.session_state.setdefault(f"{prefix}.{name}.{key}", value)
-
-
-def mirror_against_factory_defaults(url: UrlState, prefix: str, name: str, values) -> None:
-    """Keep a hyperparameter in the link exactly when it differs from the factory default the
-    slot starts from (the registry's default is what ``optimizer_controls`` compared with)."""
-    defaults = factory_defaults(name)
-    for h in optim.OPTIMIZERS[name].hyperparameters:
-        if h.name in defaults:
-            field = knob_field(replace(h, default=defaults[h.name]))
-            url.mirror(f"{prefix}.{h.name}", dict(values)[h.name], field)
-
-
 def optimizer_slots(url: UrlState) -> list[tuple[str, object, str, tuple]]:
     """1 to MAX_OPTIMIZERS optimizers, the same one as often as wanted: (label, optimizer,
     colour, settings)."""
@@ -180,14 +138,13 @@ def optimizer_slots(url: UrlState) -> list[tuple[str, object, str, tuple]]:
     for index, column in enumerate(st.columns(count)):
         prefix = f"o{index}"
         default = DEFAULT_OPTIMIZERS[index] if index < len(DEFAULT_OPTIMIZERS) else "adam"
-        seed_network_defaults(url, prefix, default)
-        with column, st.popover(f"Optimizer {index + 1}", width="stretch"):
+        # a network starts from torch's defaults (Adam α = 1e-3), not the 2-D surfaces' ones
+        title = f"{index + 1} · {run_title(url, prefix, default, library=True)}"
+        with column, st.popover(title, width="stretch", wrap=True, key=f"panel.{prefix}"):
             name, values, color = optimizer_controls(
-                url, prefix, default=default, color=PALETTE[index % len(PALETTE)]
+                url, prefix, default=default, color=PALETTE[index % len(PALETTE)], library=True
             )
-        mirror_against_factory_defaults(url, prefix, name, values)
         label = f"{index + 1} · {run_label(name, values)}"
-        column.markdown(f":gray[{label}]")
         try:
             opt = optim.OPTIMIZERS[name].build(**dict(values))
             runs.append((label, opt, color, (name, values, color)))
