@@ -192,3 +192,19 @@ def test_training_lab_panels_keep_their_optimizer_after_a_rerun(live_app, page):
     assert not any(k.endswith(".opt") for k in url), url
     assert not any(v == "#000000" for k, v in url.items() if k.endswith(".color")), url
     assert_clean(page)
+
+
+def test_run_buttons_show_their_whole_label(live_app, page):
+    long_runs = "&".join(f"r{k}.opt=nesterov&r{k}.lr=0.0015" for k in range(8))
+    page.goto(f"{live_app}/?runs=8&{long_runs}")
+    page.locator(BUTTONS).nth(7).wait_for(timeout=90_000)
+    wait_idle(page)
+    screenshot(page, "run-buttons-eight-long-labels")
+    clipped = page.eval_on_selector_all(
+        BUTTONS,
+        """buttons => buttons.map(b => [...b.querySelectorAll('p, span, div')]
+              .filter(e => e.scrollWidth > e.clientWidth + 1 && e.textContent.includes('α'))
+              .map(e => e.textContent)).flat()""",
+    )
+    assert clipped == []
+    assert [parse_button(b) for b in run_buttons(page)] == [("nesterov", 0.0015)] * 8
