@@ -222,7 +222,8 @@ def panel_layout(domain, count: int, side: bool) -> PanelLayout:
     title = PANEL_TITLE if side else 0
     width = _panel_width(rows, columns, aspect, title, SIDE_PLOT_HEIGHT if side else PLOT_HEIGHT)
     panel = (width, width * aspect)
-    plot_height = rows * (title + panel[1]) + (rows - 1) * PANEL_GAP_Y
+    # whole pixels: the chart's height is an integer, and the panels' fractions of it exact
+    plot_height = math.ceil(rows * (title + panel[1]) + (rows - 1) * PANEL_GAP_Y)
     left = (PLOT_WIDTH - columns * panel[0] - (columns - 1) * PANEL_GAP_X) / 2
     x_domains, y_domains = [], []
     for index in range(count if side else 1):
