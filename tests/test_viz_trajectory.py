@@ -202,7 +202,8 @@ def test_side_by_side_panels_share_one_scale_and_one_slider():
 
 
 @pytest.mark.parametrize(
-    ("count", "grid"), [(1, (1, 1)), (2, (1, 2)), (3, (1, 3)), (4, (2, 2)), (6, (2, 3)), (8, (2, 4))]
+    ("count", "grid"),
+    [(1, (1, 1)), (2, (1, 2)), (3, (1, 3)), (4, (2, 2)), (6, (2, 3)), (8, (2, 4))],
 )
 def test_panel_grid_of_square_panels(count, grid):
     assert panel_grid(count, aspect=1.0) == grid
