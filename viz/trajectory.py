@@ -14,8 +14,11 @@ marker per run, and the text of the step counter, so the figure grows linearly w
 number of frames. At most ``max_frames`` frames are made; longer runs are sampled evenly
 (the trail still shows consecutive steps), and the slider stops at up to 100 of them. Axes
 are fixed to the surface's domain: a diverging run leaves the picture instead of rescaling
-it. ``panels="side"`` gives one panel per run, same scale, all driven by one Play button and
-one slider.
+it. θ₁ and θ₂ are drawn to one scale (``scaleanchor``; the chart's height follows the
+domain's aspect, see ``panel_layout``), so a gradient step looks perpendicular to its contour.
+``panels="side"`` gives one panel per run, same scale, wrapped into rows (``panel_grid``), all
+driven by one Play button and one slider; the step counter sits above them. The animation
+ends where every run has settled or diverged (``settled_step``), and the counter says so.
 
 The figure is a dict (building ``go.Frame`` objects is ~40x slower); ``go.Figure(fig)``
 accepts it, which is what the tests check.
