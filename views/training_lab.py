@@ -20,11 +20,18 @@ from ui.controls import optimizer_controls, run_label, run_title
 from ui.figures import show
 from ui.knobs import Knob, knob_widget
 from ui.url_state import Number, Text, UrlState
-from viz.training import CLOCKS, boundaries_figure, curves_figure, data_figure, summary_table
+from viz.training import CLOCKS, boundaries_figure, curves_figure, data_figure, summary_markdown
 from viz.trajectory import PALETTE
 
 MAX_OPTIMIZERS = 6
-DEFAULT_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")  # the companion notebook's four
+# The companion notebook's four, with momentum in PyTorch's summed form: at torch's defaults the
+# article's averaged momentum draws gradient descent's curve again (see MOMENTUM_NOTE).
+DEFAULT_OPTIMIZERS = ("gd", "nesterov", "rmsprop", "adam")
+MOMENTUM_NOTE = (
+    "The article's momentum averages the gradients, v = βv + (1 − β)g, so v is a gradient's "
+    "size and at gradient descent's α it moves at gradient descent's speed; Nesterov momentum "
+    "(PyTorch's form) sums them, v = μv + g, and steps up to 1/(1 − μ) = 10 times as far."
+)
 BATCH_MODES = {"full": "full batch", "mini": "mini-batches", "one": "one point (SGD)"}
 RESULT = "lab.result"  # session key of the latest (possibly partial) training run
 REDRAW_SECONDS = 0.4  # live curves are redrawn at most this often
@@ -208,25 +215,7 @@ def results(run: LabRun, target: float) -> None:
                 icon=":material/warning:",
             )
     st.subheader("Summary", divider="gray")
-    st.dataframe(
-        summary_table(run.histories, target),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "optimizer": st.column_config.TextColumn(width="medium"),
-            "final test accuracy": st.column_config.NumberColumn(format="percent"),
-            "final training loss": st.column_config.NumberColumn(format="%.4g"),
-            "final test loss": st.column_config.NumberColumn(format="%.4g"),
-            "epochs to target": st.column_config.TextColumn(
-                f"epochs to training loss ≤ {target:g}"
-            ),
-            "seconds to target": st.column_config.TextColumn(
-                f"seconds to training loss ≤ {target:g}"
-            ),
-            "training seconds": st.column_config.NumberColumn(format="%.2f"),
-            "status": st.column_config.TextColumn(width="medium"),
-        },
-    )
+    st.markdown(summary_markdown(run.histories, target))
     st.subheader("Decision boundaries", divider="gray")
     st.caption(
         "Shading: the network's probability of class 1; the line: p = ½. "
@@ -259,6 +248,7 @@ st.markdown(
     "Open each optimizer to choose it and set its hyperparameters; they start at "
     "PyTorch's defaults."
 )
+st.caption(MOMENTUM_NOTE)
 optimizers = optimizer_slots(url)
 settings = (
     name,

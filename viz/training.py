@@ -6,9 +6,11 @@ Use::
     fig = curves_figure(histories, colors, clock="epoch")     # loss and accuracy, by epoch or s
     fig = boundaries_figure(network, histories, colors, data) # one decision-boundary panel each
     table = summary_table(histories, target=0.1)              # pandas DataFrame
+    text = summary_markdown(histories, target=0.1)            # the same, as a Markdown table
 
 Training is drawn solid and the held-out test split dashed; an optimizer that diverged ends in
-a ✕ at its last good epoch, so it never stretches the axes.
+a ✕ at its last good epoch, so it never stretches the axes. No figure sets a background colour:
+each takes the page's theme (``st.plotly_chart``'s Streamlit theme), as every other page does.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pandas as pd
 from lab import MLP, Dataset, History
 from viz.axes import log_axis
 from viz.encode import typed
+from viz.summary import markdown_table
 
 CLASS_COLORS = ("#3d6fb6", "#d9822b")  # class 0 blue, class 1 orange
 BOUNDARY_SCALE = [[0.0, "#c9d9ef"], [0.5, "#fbfaf6"], [1.0, "#f6d7b8"]]
@@ -69,7 +72,6 @@ def data_figure(data: Dataset, *, height: int = 380) -> dict:
             "xaxis": {"zeroline": False},
             "yaxis": {"zeroline": False, "scaleanchor": "x"},
             "legend": {"orientation": "h", "y": -0.12},
-            "plot_bgcolor": "#ffffff",
         },
     }
 
@@ -181,7 +183,6 @@ def curves_figure(
             ],
             "legend": {"orientation": "h", "y": -0.2},
             "hovermode": "x unified",
-            "plot_bgcolor": "#ffffff",
         },
     }
 
@@ -284,7 +285,6 @@ def boundaries_figure(
         "height": panel_height * rows + 60,
         "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
         "legend": {"orientation": "h", "y": -0.02, "yanchor": "top"},
-        "plot_bgcolor": "#ffffff",
     }
     return {"data": traces, "layout": layout}
 
@@ -312,3 +312,24 @@ def summary_table(histories: list[History], target: float) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def summary_markdown(histories: list[History], target: float) -> str:
+    """``summary_table`` as a Markdown table of short text, its target named in the headers.
+
+    Drawn as Markdown, like the Playground's run table, its headers wrap: every column stays
+    in view however narrow the page (a data grid cuts the last ones off behind a scroll bar).
+    """
+    table = summary_table(histories, target)
+    table["final test accuracy"] = table["final test accuracy"].map("{:.1%}".format)
+    for column in ("final training loss", "final test loss"):
+        table[column] = table[column].map("{:.4g}".format)
+    table["training seconds"] = table["training seconds"].map("{:.2f}".format)
+    reached = f"training loss ≤ {target:g}"
+    table = table.rename(
+        columns={
+            "epochs to target": f"epochs to {reached}",
+            "seconds to target": f"seconds to {reached}",
+        }
+    )
+    return markdown_table(table)
