@@ -45,7 +45,9 @@ def test_default_page_renders_the_race(app_test, chart_figures, markdown_rows):
         label + f" α={optim.OPTIMIZERS[n].defaults()['lr']:g}"
         for label, n in zip(labels, ("gd", "momentum", "rmsprop", "adam"), strict=True)
     ]
-    assert fig["frames"][0]["name"] == "0" and fig["frames"][-1]["name"] == "300"
+    # the animation stops where every run has settled (tests/test_viz_equal_scale.py pins the
+    # rule); the runs' points there still give the table's final losses (below)
+    assert fig["frames"][0]["name"] == "0" and 0 < int(fig["frames"][-1]["name"]) < 300
     peaks = surfaces.SURFACES["peaks"]
     np.testing.assert_allclose(fig["frames"][0]["data"][1]["x"], [peaks.start[0]])
     assert fig["layout"]["xaxis"]["range"] == list(peaks.domain[0])
