@@ -5,6 +5,7 @@ import streamlit as st
 from ui.figures import show
 from ui.knobs import Knob, knob_widget
 from ui.lessons import (
+    MAX_CSV_BYTES,
     PRESETS,
     STOCK_NAMES,
     SeriesFileError,
@@ -21,6 +22,11 @@ from ui.url_state import Flag
 from viz.ewa import ARTICLE_BETAS, window
 
 SOURCES = {"stock": "A stock price (ships with plotly)", "upload": "My own CSV file"}
+# One upload limit: the widget refuses a larger file in the browser, before it is sent, with
+# its own message ("File must be 2.0MB or smaller"); Streamlit's browser counts 1 MB as 10⁶
+# bytes (10⁶ × 1.024² on Windows), like MAX_CSV_BYTES, and server.maxUploadSize in
+# .streamlit/config.toml is the same number of MB (counted as 2²⁰ bytes: never smaller).
+UPLOAD_LIMIT_MB = MAX_CSV_BYTES // 1_000_000
 
 url = begin_page()
 lesson_header(
@@ -54,7 +60,8 @@ source = url.choice(
 )
 own_beta = knob_widget(
     url,
-    Knob("Your own β (dashed curve)", 0.9, 0.5, 0.995, "linear", "Any β to compare."),
+    # 0.5 by default: the lecture's noisy two-point average, short of every β drawn above
+    Knob("Your own β (dashed curve)", 0.5, 0.5, 0.995, "linear", "Any β to compare."),
     key="beta",
     container=controls[2],
 )
@@ -84,10 +91,13 @@ else:
         "CSV file (a column of numbers; an optional date column)",
         type=["csv", "txt"],
         key="upload",
-        max_upload_size=10,
+        max_upload_size=UPLOAD_LIMIT_MB,
     )
     if upload is None:
-        st.info("Choose a CSV file with at least one column of numbers, e.g. `date,price`.")
+        st.info(
+            "Choose a CSV file with at least one column of numbers, e.g. `date,price`. "
+            "A file marked in red was not accepted: point at it to read why."
+        )
     else:
         try:
             table = read_series_csv(upload.getvalue())

@@ -12,6 +12,7 @@ spans (β = 0.9 ≈ the last 10 points, β = 0.98 ≈ the last 50).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -59,8 +60,10 @@ def ewa_figure(
     series_name: str = "series",
     x_title: str = "",
 ) -> go.Figure:
-    """The raw series as faint markers, one EWA curve per β on top, `own_beta` dashed."""
-    extra = () if own_beta is None else (own_beta,)
+    """The raw series as faint markers, one EWA curve per β on top, `own_beta` dashed; an
+    `own_beta` among `betas` is not drawn twice: that curve's name says it is yours."""
+    duplicate = own_beta is not None and any(math.isclose(own_beta, b) for b in betas)
+    extra = () if own_beta is None or duplicate else (own_beta,)
     curves = ewa_curves(values, (*betas, *extra), bias_correction)
     fig = go.Figure(
         go.Scatter(
@@ -73,14 +76,15 @@ def ewa_figure(
         )
     )
     for k, (beta, curve) in enumerate(zip(betas, curves, strict=False)):
+        yours = " = your β" if duplicate and math.isclose(own_beta, beta) else ""
         fig.add_scatter(
             x=x,
             y=curve,
-            name=f"β = {beta:g} (≈ {window(beta):.0f} points)",
+            name=f"β = {beta:g} (≈ {window(beta):.0f} points){yours}",
             mode="lines",
             line={"color": BETA_COLOURS[k % len(BETA_COLOURS)], "width": 2.5},
         )
-    if own_beta is not None:
+    if extra:
         fig.add_scatter(
             x=x,
             y=curves[-1],
