@@ -463,6 +463,16 @@ def _estimated(surface: Surface) -> dict:
 
 @lru_cache(maxsize=64)
 def _parse(text: str, domain) -> Surface:
+    try:
+        return _surface_of(text, domain)
+    finally:
+        # sympy memoises ~60 calls per new function in ~125 caches of 1000 entries each:
+        # bounded, but it takes thousands of functions (tens of MB) to fill. Our surfaces keep
+        # what they need; clearing costs the next new function ~8 ms.
+        sympy.core.cache.clear_cache()
+
+
+def _surface_of(text: str, domain) -> Surface:
     expression = expression_of(text)
     with _unexpected_errors_refused("evaluated"):
         return Surface(

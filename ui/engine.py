@@ -14,11 +14,22 @@ Surfaces are built once per spec (``st.cache_resource``: immutable objects holdi
 functions); trajectories and backgrounds are ``st.cache_data`` with ``max_entries``. All go
 through ``cached``, which keys a call by the ``repr`` of its arguments (frozen dataclasses
 of plain values, so the repr names every input), one string that is quick to hash.
+
+Typed functions are the one exception to Streamlit's caches: their keys are unbounded (any
+text), and Streamlit keeps a compute lock and its key for every key a cache has ever seen,
+evicted or not (``Cache._value_locks``), so each distinct typed function used to leave 8 keys
+behind for good. A call whose arguments hold a typed ``SurfaceSpec`` goes to a bounded LRU of
+our own instead (``TypedMemo``: same keys, same sizes, values pickled as ``st.cache_data``
+does), and the surface itself comes from ``surfaces.parse``'s own bounded cache: a typed
+function costs no Streamlit cache key at all, and a refused one none either.
 """
 
 from __future__ import annotations
 
 import functools
+import pickle
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,9 +75,48 @@ class Settings:
     schedule_params: tuple[tuple[str, float], ...] = ()
 
 
+class TypedMemo:
+    """A thread-safe LRU of at most ``max_entries`` values by key, forgetting evicted keys
+    entirely. ``copies``: values are kept pickled and every call gets its own copy (as from
+    ``st.cache_data``); otherwise the object itself is shared (as from ``st.cache_resource``)."""
+
+    def __init__(self, max_entries: int, copies: bool):
+        self.max_entries, self.copies = max_entries, copies
+        self._values: OrderedDict[str, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str, compute):
+        with self._lock:
+            found = key in self._values
+            if found:
+                self._values.move_to_end(key)
+                stored = self._values[key]
+        if not found:  # computed outside the lock: two sessions may compute it both, once
+            value = compute()
+            stored = pickle.dumps(value, pickle.HIGHEST_PROTOCOL) if self.copies else value
+            with self._lock:
+                self._values[key] = stored
+                while len(self._values) > self.max_entries:
+                    self._values.popitem(last=False)
+        return pickle.loads(stored) if self.copies else stored
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+def is_typed(args: tuple) -> bool:
+    """Whether a call is about a typed function (its first argument a typed SurfaceSpec)."""
+    return bool(args) and isinstance(args[0], SurfaceSpec) and bool(args[0].expression)
+
+
 def cached(max_entries: int, *, resource: bool = False):
     """``st.cache_data`` (or ``cache_resource``) keyed by ``repr(args)``: Streamlit hashes a
-    dataclass field by field (milliseconds a call), one string in microseconds."""
+    dataclass field by field (milliseconds a call), one string in microseconds. Calls about
+    a typed function go to a ``TypedMemo`` of the same size instead (see the module)."""
     cache = st.cache_resource if resource else st.cache_data
 
     def decorate(fn):
@@ -76,28 +126,41 @@ def cached(max_entries: int, *, resource: bool = False):
         # Streamlit names a cache by module and qualname: one cache per decorated function.
         by_key.__module__, by_key.__qualname__ = fn.__module__, fn.__qualname__
         by_key = cache(max_entries=max_entries, show_spinner=False)(by_key)
+        typed = TypedMemo(max_entries, copies=not resource)
 
         @functools.wraps(fn)
         def call(*args):
-            return by_key(repr(args), args)
+            key = repr(args)
+            if is_typed(args):
+                return typed.get(key, lambda: fn(*args))
+            return by_key(key, args)
 
-        call.clear = by_key.clear
+        def clear():
+            by_key.clear()
+            typed.clear()
+
+        call.clear, call.typed = clear, typed
         return call
 
     return decorate
 
 
 @cached(max_entries=32, resource=True)
-def get_surface(spec: SurfaceSpec):
-    """The Surface for ``spec`` (``surfaces.ExpressionError`` for a bad expression)."""
-    if spec.expression:
-        return surfaces.parse(spec.expression, domain=spec.domain)
+def _registry_surface(spec: SurfaceSpec):
     surface = surfaces.SURFACES[spec.name]
     if spec.params:
         surface = surface.with_params(**dict(spec.params))
     if spec.domain is not None:
         surface = surface.with_domain(spec.domain)
     return surface
+
+
+def get_surface(spec: SurfaceSpec):
+    """The Surface for ``spec`` (``surfaces.ExpressionError`` for a bad expression); a typed
+    one from ``surfaces.parse``, which keeps the 64 most recent itself."""
+    if spec.expression:
+        return surfaces.parse(spec.expression, domain=spec.domain)
+    return _registry_surface(spec)
 
 
 @cached(max_entries=16)
