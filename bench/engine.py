@@ -3,7 +3,8 @@
     python bench/engine.py [--quick] [--repeats N]
 
 (a) batch: Adam on Rosenbrock, 100,000 points x 300 steps, final points only;
-(b) single trajectory: one point x 1,000 Adam steps with the path recorded.
+(b) single trajectory: one point x 1,000 Adam steps with the path recorded;
+(c) batch RMSprop (no fused form: its reference update on the whole array), as (a).
 Every contender uses the same analytic gradient (written once, run on NumPy arrays or torch
 tensors) in float64. Each figure is the best of several runs (the machine is shared): one run
 of each contender a round for (a), five for (b).
@@ -21,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import optim
 
-LR, BETAS, EPS = 1e-3, (0.9, 0.999), 1e-8
+LR, BETAS, EPS, RMS_ALPHA = 1e-3, (0.9, 0.999), 1e-8, 0.99
 BATCH_STEPS, SINGLE_STEPS = 300, 1000
 
 
@@ -80,18 +81,21 @@ def engine_update_loop(x0, steps):
     return x
 
 
-def engine_run(x0, steps, record):
-    opt = optim.adam(lr=LR, betas=BETAS, eps=EPS)
+def engine_run(x0, steps, record, opt=None):
+    opt = opt or optim.adam(lr=LR, betas=BETAS, eps=EPS)
     return optim.run(opt, numpy_grad, x0, steps, record=record)
 
 
-def torch_loop(torch, x0, steps, record, fused=None, threads=None):
+def torch_loop(torch, x0, steps, record, fused=None, threads=None, rmsprop=False):
     """The loop a torch user writes: set p.grad from the analytic gradient, opt.step()."""
     previous = torch.get_num_threads()
     torch.set_num_threads(threads or previous)
     try:
         p = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
-        opt = torch.optim.Adam([p], lr=LR, betas=BETAS, eps=EPS, fused=fused)
+        if rmsprop:
+            opt = torch.optim.RMSprop([p], lr=LR, alpha=RMS_ALPHA, eps=EPS)
+        else:
+            opt = torch.optim.Adam([p], lr=LR, betas=BETAS, eps=EPS, fused=fused)
         path = torch.empty((steps + 1, *p.shape), dtype=torch.float64) if record else None
         with torch.no_grad():
             if record:
@@ -117,6 +121,9 @@ def measure(n_batch: int, repeats: int, torch) -> list[tuple[str, str, float, fl
         ("(a) batch", "optim.adam update loop"): lambda: engine_update_loop(batch, BATCH_STEPS),
         ("(a) batch", "plain allocating NumPy"): lambda: numpy_plain(batch, BATCH_STEPS),
         ("(b) single", "optim.run(record=True)"): lambda: engine_run(one, SINGLE_STEPS, True),
+        ("(c) rmsprop", "optim.run(record=False)"): lambda: engine_run(
+            batch, BATCH_STEPS, False, optim.rmsprop(lr=LR, alpha=RMS_ALPHA, eps=EPS)
+        ),
     }
     if torch is not None:
         for count in sorted({torch.get_num_threads(), 1}, reverse=True):
@@ -125,6 +132,9 @@ def measure(n_batch: int, repeats: int, torch) -> list[tuple[str, str, float, fl
             )
         contenders["(b) single", "torch Adam loop on a (1, 2) tensor"] = lambda: torch_loop(
             torch, one, SINGLE_STEPS, True
+        )
+        contenders["(c) rmsprop", "torch RMSprop (foreach), 1 thr"] = lambda: torch_loop(
+            torch, batch, BATCH_STEPS, False, None, 1, rmsprop=True
         )
     # (b) takes 10-100 ms a run: five runs a round for both contenders alike.
     best = best_times(contenders, repeats, {key: 5 for key in contenders if key[0] == "(b) single"})

@@ -23,7 +23,7 @@ from optim.alias import (
     rmsprop,
     sgd,
 )
-from optim.averages import ewa
+from optim.averages import Averages, averages, ewa
 from optim.base import EmptyState, GradientTransformation, chain
 from optim.registry import OPTIMIZERS, Hyperparameter, OptimizerSpec
 from optim.runner import RunResult, run
@@ -53,6 +53,7 @@ from optim.transforms import (
 
 __all__ = [
     "OPTIMIZERS",
+    "Averages",
     "EmptyState",
     "GradientTransformation",
     "Hyperparameter",
@@ -65,6 +66,7 @@ __all__ = [
     "adamw",
     "add_decayed_weights",
     "add_noise",
+    "averages",
     "chain",
     "clip_by_norm",
     "clip_by_value",

@@ -8,7 +8,8 @@ products and divisions are elementwise.
 
 import numpy as np
 
-from optim.base import GradientTransformation, chain, check, check_flag, is_shared, value_at
+from optim import fused
+from optim.base import GradientTransformation, chain, check, check_flag, value_at
 from optim.transforms import (
     add_decayed_weights,
     scale_by_adadelta,
@@ -111,7 +112,6 @@ def adagrad(lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0
         def lr(step):
             return value_at(base_lr, step) / (1.0 + step * lr_decay)
 
-        lr.rowwise = is_shared(base_lr) and is_shared(lr_decay)
     return _with_weight_decay(scale_by_adagrad(initial_accumulator_value, eps), lr, weight_decay)
 
 
@@ -126,14 +126,18 @@ def adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False)
     """torch.optim.Adam: g ← g_t + λθ (L2, coupled); m_t = β₁m + (1−β₁)g,
     v_t = β₂v + (1−β₂)g² (m₀ = v₀ = 0); m̂ = m_t/(1−β₁ᵗ); v̂ = v_t/(1−β₂ᵗ), or with
     ``amsgrad`` v̂ = max_{i≤t} v_i/(1−β₂ᵗ) (the max of the raw v, then corrected);
-    θ_t = θ_{t−1} − α·m̂/(√v̂ + ε) (ε outside the root). The article's Adam is this rule."""
-    return _with_weight_decay(scale_by_adam(betas, eps, amsgrad), lr, weight_decay)
+    θ_t = θ_{t−1} − α·m̂/(√v̂ + ε) (ε outside the root). The article's Adam is this rule.
+    With float hyperparameters, no decay and no amsgrad it carries optim.fused's form."""
+    opt = _with_weight_decay(scale_by_adam(betas, eps, amsgrad), lr, weight_decay)
+    return opt._replace(fused=fused.adam(lr, betas, eps, weight_decay, amsgrad))
 
 
 def adamw(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False):
     """torch.optim.AdamW (Loshchilov & Hutter): decoupled decay θ ← θ_{t−1}·(1 − αλ), then
-    the Adam step on the raw gradient: θ_t = θ − α·m̂/(√v̂ + ε). Equal to ``adam`` when λ = 0."""
-    return _with_weight_decay(scale_by_adam(betas, eps, amsgrad), lr, weight_decay, True)
+    the Adam step on the raw gradient: θ_t = θ − α·m̂/(√v̂ + ε). Equal to ``adam`` when λ = 0
+    (with its fused form then)."""
+    opt = _with_weight_decay(scale_by_adam(betas, eps, amsgrad), lr, weight_decay, True)
+    return opt._replace(fused=fused.adam(lr, betas, eps, weight_decay, amsgrad))
 
 
 def adamax(lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):

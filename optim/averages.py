@@ -1,4 +1,7 @@
-"""Exponentially weighted averages: the building block of momentum, RMSProp and Adam."""
+"""Exponentially weighted averages: the building block of momentum, RMSProp and Adam, and the
+averages an optimizer's state keeps (``averages``), read under common names."""
+
+from typing import NamedTuple
 
 import numpy as np
 
@@ -28,3 +31,41 @@ def ewa(values, beta, *, bias_correction=False) -> np.ndarray:
         steps = np.arange(1, len(values) + 1).reshape(-1, *[1] * len(shape))
         averages /= 1.0 - np.asarray(beta) ** steps
     return averages
+
+
+class Averages(NamedTuple):
+    """The running averages an optimizer's state keeps, under common names (None: not kept).
+
+    ``mu`` is m, the running average of the incoming update (the gradient, for a transform
+    first in its chain), ``nu`` is v, that of its square. The rule uses ``mu / mu_correction``
+    and ``nu / nu_correction``: the corrections are 1 − βᵗ where it corrects the bias (Adam,
+    momentum with ``bias_correction``), NAdam's 1 − ∏_{i≤t+1}μ_i for its m, and 1 where it
+    does not correct (RMSProp, Lion).
+    """
+
+    mu: np.ndarray | None
+    nu: np.ndarray | None
+    mu_correction: float | np.ndarray
+    nu_correction: float | np.ndarray
+
+
+def averages(state) -> Averages:
+    """The averages in ``state``, an optimizer's state as ``init``/``update`` return it: for a
+    chain the first ``mu`` and the first ``nu`` in chain order (for ``rmsprop`` with momentum
+    ``mu`` is the momentum buffer of the scaled steps), each with its state's correction."""
+    found = {}
+    for part in _parts(state):
+        for name in ("mu", "nu"):
+            if name not in found and getattr(part, name, None) is not None:
+                found[name] = (getattr(part, name), getattr(part, f"{name}_correction", 1.0))
+    (mu, mu_correction), (nu, nu_correction) = (found.get(n, (None, 1.0)) for n in ("mu", "nu"))
+    return Averages(mu, nu, mu_correction, nu_correction)
+
+
+def _parts(state):
+    """The transformation states in ``state``, depth first (a chain's state is a tuple)."""
+    if hasattr(state, "_fields"):
+        yield state
+    elif isinstance(state, tuple):
+        for part in state:
+            yield from _parts(part)

@@ -18,68 +18,36 @@ Schedule = Callable[[int], Hyper]
 
 
 class GradientTransformation(NamedTuple):
-    """``init(params) -> state`` and ``update(grads, state, params) -> (updates, state)``."""
+    """``init(params) -> state`` and ``update(grads, state, params) -> (updates, state)``.
+
+    ``fused`` (optional, see optim.fused) is a batched form of the same rule for ``run``:
+    ``fused(params) -> apply(g, params, out)``, returning the updates written into ``out``
+    with its state kept in buffers of its own. It computes the same floating-point
+    operations as ``update`` in the same order, so the two agree bit for bit.
+    """
 
     init: Callable[[np.ndarray], State]
     update: Callable[[np.ndarray, State, np.ndarray | None], tuple[np.ndarray, State]]
+    fused: Callable[[np.ndarray], Callable] | None = None
 
 
 class EmptyState(NamedTuple):
     """State of a transformation that remembers nothing."""
 
 
-def transformation(
-    init, update, *hypers, rowwise=True, kernel=None, floats=None, folds=False
-) -> GradientTransformation:
-    """Wrap ``init``/``update`` with four hints for ``run``'s fast paths.
-
-    ``update.rowwise``: run may step blocks of points separately. That is safe when the update
-    treats each row of params on its own and every hyperparameter is shared by all points (a
-    float, a bool, or a schedule of ours built from floats).
-
-    ``update.kernel``: the same rule for ``run``'s inner loop, ``kernel(params) -> apply``
-    where ``apply(g, params, out)`` returns the update, written into the buffer ``out`` (which
-    may be g itself, and may serve as scratch once g is read) or a new array, never into g
-    otherwise; it keeps its state in buffers it allocated once. Stateful, so only ``run``
-    uses it; the tests check that it agrees with ``update`` bit for bit, or to rounding where
-    it rearranges the arithmetic (Adam's).
-
-    ``update.floats``: the same rule once more on plain Python floats, for a handful of
-    entries (one trajectory), where NumPy's cost per call outweighs the arithmetic:
-    ``floats(size) -> apply(g, params) -> updates``, each a list of the ``size`` flattened
-    entries. Python floats round as NumPy's float64 does, so it agrees exactly too. Only
-    used when rowwise.
-
-    ``update.folds``: ``floats`` also takes ``factor=k -> f`` and multiplies the output of
-    its k-th update (from 0) by f, as f·u: ``chain`` folds a last learning-rate step into it.
-    """
-    update.rowwise = rowwise and all(is_shared(h) for h in hypers)
-    update.kernel = kernel
-    update.floats = floats
-    update.folds = folds
-    return GradientTransformation(init, update)
-
-
-def is_shared(hyper) -> bool:
-    """True when ``hyper`` is the same for every point (so blocks of points may be split)."""
-    if callable(hyper):
-        return getattr(hyper, "rowwise", False)
-    return hyper is None or isinstance(hyper, bool | int | float | str)
-
-
-def stateless(fn: Callable[[np.ndarray, np.ndarray | None], np.ndarray], *hypers, kernel=None):
-    """A transformation without state from ``fn(updates, params) -> updates`` (which is its
-    own kernel unless an in-place one is given)."""
+def stateless(fn: Callable[[np.ndarray, np.ndarray | None], np.ndarray]) -> GradientTransformation:
+    """A transformation without state from ``fn(updates, params) -> updates``."""
 
     def update(updates, state, params=None):
         return fn(updates, params), state
 
-    kernel = kernel or (lambda params: lambda g, params, out: fn(g, params))
-    return transformation(lambda params: EmptyState(), update, *hypers, kernel=kernel)
+    return GradientTransformation(lambda params: EmptyState(), update)
 
 
 def chain(*transforms: GradientTransformation) -> GradientTransformation:
-    """Apply ``transforms`` one after the other; the state is the tuple of their states."""
+    """Apply ``transforms`` one after the other; the state is the tuple of their states.
+
+    A chain of one keeps that transform's fused form (a wrapper that adds nothing)."""
 
     def init(params):
         return tuple(t.init(params) for t in transforms)
@@ -91,40 +59,8 @@ def chain(*transforms: GradientTransformation) -> GradientTransformation:
             new_state.append(s)
         return updates, tuple(new_state)
 
-    def kernel(params):
-        steps = [t.update.kernel(params) for t in transforms]
-
-        def apply(g, params, out):
-            for step in steps:
-                g = step(g, params, out)
-            return g
-
-        return apply
-
-    # On plain floats a last descent step −α·u folds into the rule before it when that one can
-    # scale its own output (``update.folds``): a third of Adam's overhead per step.
-    lr = getattr(transforms[-1].update, "descent", None) if transforms else None
-    folds = lr is not None and len(transforms) > 1 and getattr(transforms[-2].update, "folds", 0)
-
-    def floats(size):
-        if folds:  # the rules before the last two, then the last but one with the step in it
-            steps = [t.update.floats(size) for t in transforms[:-2]]
-            steps.append(transforms[-2].update.floats(size, factor=lambda k: -value_at(lr, k)))
-        else:
-            steps = [t.update.floats(size) for t in transforms]
-
-        def apply(g, params):
-            for step in steps:
-                g = step(g, params)
-            return g
-
-        return apply
-
-    update.rowwise = all(getattr(t.update, "rowwise", False) for t in transforms)
-    fast = all(getattr(t.update, "kernel", None) for t in transforms)
-    update.kernel = kernel if fast else None
-    update.floats = floats if all(getattr(t.update, "floats", None) for t in transforms) else None
-    return GradientTransformation(init, update)
+    fused = getattr(transforms[0], "fused", None) if len(transforms) == 1 else None
+    return GradientTransformation(init, update, fused)
 
 
 def value_at(hyper: Hyper | Schedule, step: int) -> Hyper:

@@ -7,19 +7,13 @@ of the same name where one exists.
 
 import numpy as np
 
-from optim.base import check, check_count, is_shared
-
-
-def _schedule(fn, *params):
-    """Mark ``fn`` as shared by all points when its parameters are plain numbers."""
-    fn.rowwise = all(is_shared(p) for p in params)
-    return fn
+from optim.base import check, check_count
 
 
 def constant_schedule(value) -> callable:
     """``value`` at every step."""
     value = check(value, "value")
-    return _schedule(lambda step: value + 0.0 * np.asarray(step), value)
+    return lambda step: value + 0.0 * np.asarray(step)
 
 
 def step_schedule(init_value, step_size: int, gamma=0.1) -> callable:
@@ -27,16 +21,14 @@ def step_schedule(init_value, step_size: int, gamma=0.1) -> callable:
     init_value = check(init_value, "init_value")
     step_size = check_count(step_size, "step_size", 1)
     gamma = check(gamma, "gamma")
-    return _schedule(
-        lambda step: init_value * gamma ** (np.asarray(step) // step_size), init_value, gamma
-    )
+    return lambda step: init_value * gamma ** (np.asarray(step) // step_size)
 
 
 def exponential_schedule(init_value, gamma) -> callable:
     """``init_value · gammaᵗ`` (torch ExponentialLR)."""
     init_value = check(init_value, "init_value")
     gamma = check(gamma, "gamma")
-    return _schedule(lambda step: init_value * gamma ** np.asarray(step), init_value, gamma)
+    return lambda step: init_value * gamma ** np.asarray(step)
 
 
 def _cosine(fraction):
@@ -50,10 +42,8 @@ def cosine_schedule(init_value, decay_steps: int, min_value=0.0) -> callable:
     init_value = check(init_value, "init_value")
     decay_steps = check_count(decay_steps, "decay_steps", 1)
     min_value = check(min_value, "min_value")
-    return _schedule(
-        lambda step: min_value + (init_value - min_value) * _cosine(np.asarray(step) / decay_steps),
-        init_value,
-        min_value,
+    return lambda step: (
+        min_value + (init_value - min_value) * _cosine(np.asarray(step) / decay_steps)
     )
 
 
@@ -74,4 +64,4 @@ def warmup_cosine_schedule(
         cool = end_value + (peak_value - end_value) * _cosine((step - warmup_steps) / decay_steps)
         return np.where(step < warmup_steps, warm, cool)
 
-    return _schedule(schedule, peak_value, init_value, end_value)
+    return schedule

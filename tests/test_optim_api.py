@@ -1,8 +1,7 @@
-"""optim's API: validation, schedules, transforms, run's bookkeeping and fast path, registry."""
+"""optim's API: validation, schedules, transforms, run's bookkeeping and fused path, registry."""
 
 import inspect
 import re
-import threading
 
 import numpy as np
 import pytest
@@ -24,17 +23,8 @@ def quadratic_grad(p):
 STARTS = np.random.default_rng(11).uniform(-2.5, 2.5, size=(10, 2))
 
 
-def assert_same_steps(actual, expected, rounded=False):
-    """Bit for bit, or with ``rounded`` to within rounding: Adam's kernel keeps its moments
-    divided by their weights (a multiplication less per step), which rounds differently."""
-    if rounded:
-        np.testing.assert_allclose(actual, expected, rtol=1e-12, atol=1e-15)
-    else:
-        np.testing.assert_array_equal(actual, expected)
-
-
 def pure_loop(opt, grad, x, steps):
-    """Drive init/update by hand: the readable reference for run's fast path."""
+    """Drive init/update by hand: the readable reference for run and Adam's fused form."""
     state, path = opt.init(x), [x]
     for _ in range(steps):
         updates, state = opt.update(grad(x), state, x)
@@ -347,26 +337,29 @@ def test_a_point_beyond_the_bound_that_comes_back_stays_frozen():
     np.testing.assert_array_equal(result.path[3:, 0], np.broadcast_to([40.0, 0.0], (4, 2)))
 
 
-ROUNDED = ("adam", "adamw")  # kernels equal to the pure update up to rounding
-KERNEL_CASES = [
-    ("gd", {"lr": 0.1}, True),
-    ("sgd", {"lr": 0.05, "momentum": 0.9, "dampening": 0.2, "weight_decay": 0.1}, True),
-    ("sgd", {"lr": 0.05, "momentum": 0.6, "nesterov": True}, True),
-    ("momentum", {"lr": 0.1, "beta": 0.8, "bias_correction": True}, True),
-    ("nesterov", {"lr": 0.05, "momentum": 0.9}, True),
-    ("rmsprop", {"lr": 0.02, "alpha": 0.9, "momentum": 0.5, "weight_decay": 0.1}, True),
-    ("rmsprop", {"lr": 0.02, "centered": True}, True),
-    ("adam", {"lr": 0.1, "amsgrad": True, "weight_decay": 0.05}, True),
-    ("adamw", {"lr": 0.1, "betas": (0.5, 0.9)}, True),
-    ("adagrad", {"lr": 0.3, "lr_decay": 0.1, "initial_accumulator_value": 0.2}, True),
-    ("adadelta", {"rho": 0.8, "eps": 1e-3, "weight_decay": 0.1}, True),
-    ("adamax", {"lr": 0.1, "betas": (0.8, 0.95)}, True),
-    ("nadam", {"lr": 0.1, "momentum_decay": 0.01}, True),
-    ("nadam", {"lr": 0.1, "weight_decay": 0.1, "decoupled_weight_decay": True}, True),
-    ("radam", {"lr": 0.1}, True),
-    ("radam", {"lr": 0.1, "betas": (0.9, np.array([[0.6], [0.99]] * 5))}, True),
-    ("lion", {"lr": 0.05, "weight_decay": 0.1}, True),
-    ("chain", (optim.trace(0.9), optim.clip_by_norm(1.0), optim.scale_by_lr(0.1)), True),
+FUSED_CASES = [  # (name, kwargs, whether run steps the points through optim.fused's form)
+    ("gd", {"lr": 0.1}, False),
+    ("sgd", {"lr": 0.05, "momentum": 0.9, "dampening": 0.2, "weight_decay": 0.1}, False),
+    ("sgd", {"lr": 0.05, "momentum": 0.6, "nesterov": True}, False),
+    ("momentum", {"lr": 0.1, "beta": 0.8, "bias_correction": True}, False),
+    ("nesterov", {"lr": 0.05, "momentum": 0.9}, False),
+    ("rmsprop", {"lr": 0.02, "alpha": 0.9, "momentum": 0.5, "weight_decay": 0.1}, False),
+    ("rmsprop", {"lr": 0.02, "centered": True}, False),
+    ("adam", {"lr": 0.1, "amsgrad": True, "weight_decay": 0.05}, False),
+    ("adamw", {"lr": 0.1, "betas": (0.5, 0.9)}, False),
+    ("adam", {"lr": 0.1}, True),
+    ("adam", {"lr": 0.3, "betas": (0.5, 0.0), "eps": 1e-3}, True),
+    ("adamw", {"lr": 0.1, "betas": (0.8, 0.9), "weight_decay": 0.0}, True),
+    ("adagrad", {"lr": 0.3, "lr_decay": 0.1, "initial_accumulator_value": 0.2}, False),
+    ("adadelta", {"rho": 0.8, "eps": 1e-3, "weight_decay": 0.1}, False),
+    ("adamax", {"lr": 0.1, "betas": (0.8, 0.95)}, False),
+    ("nadam", {"lr": 0.1, "momentum_decay": 0.01}, False),
+    ("nadam", {"lr": 0.1, "weight_decay": 0.1, "decoupled_weight_decay": True}, False),
+    ("radam", {"lr": 0.1}, False),
+    ("radam", {"lr": 0.1, "betas": (0.9, np.array([[0.6], [0.99]] * 5))}, False),
+    ("lion", {"lr": 0.05, "weight_decay": 0.1}, False),
+    ("chain", (optim.trace(0.9), optim.clip_by_norm(1.0), optim.scale_by_lr(0.1)), False),
+    ("chain", (optim.adam(lr=0.2, betas=(0.7, 0.9)),), True),  # a chain of one keeps it
 ]
 NOISY_CLIPPED = [
     optim.chain(optim.add_noise(0.2, seed=3), optim.clip_by_value(0.5), optim.adam(lr=0.1)),
@@ -375,40 +368,36 @@ NOISY_CLIPPED = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("opt", "rounded"), list(zip(NOISY_CLIPPED, [True, False, False], strict=True)),
-    ids=["noise-clip-adam", "clip-momentum", "noise"],
-)  # fmt: skip
-def test_noise_and_clipping_keep_the_fast_path_exact(opt, rounded):
-    assert opt.update.kernel is not None
+@pytest.mark.parametrize("opt", NOISY_CLIPPED, ids=["noise-clip-adam", "clip-momentum", "noise"])
+def test_noise_and_clipping_run_exactly_as_the_pure_update(opt):
     expected = pure_loop(opt, quadratic_grad, STARTS, 30)
-    assert_same_steps(optim.run(opt, quadratic_grad, STARTS, 30).path, expected, rounded)
+    np.testing.assert_array_equal(optim.run(opt, quadratic_grad, STARTS, 30).path, expected)
 
 
-@pytest.mark.parametrize(("name", "kwargs", "has_kernel"), KERNEL_CASES)
-def test_run_fast_path_agrees_with_the_pure_update(name, kwargs, has_kernel, monkeypatch):
+@pytest.mark.parametrize(("name", "kwargs", "has_fused"), FUSED_CASES)
+def test_run_agrees_with_the_pure_update_bit_for_bit(name, kwargs, has_fused, monkeypatch):
     opt = optim.chain(*kwargs) if name == "chain" else getattr(optim, name)(**kwargs)
-    assert (opt.update.kernel is not None) == has_kernel
-    expected, rounded = pure_loop(opt, quadratic_grad, STARTS, 30), name in ROUNDED
-    assert_same_steps(optim.run(opt, quadratic_grad, STARTS, 30).path, expected, rounded)
-    monkeypatch.setattr(runner, "BLOCK_POINTS", 3)  # blocks of 3, 3, 3 and 1 points
+    assert (opt.fused is not None) == has_fused
+    expected = pure_loop(opt, quadratic_grad, STARTS, 30)
+    np.testing.assert_array_equal(optim.run(opt, quadratic_grad, STARTS, 30).path, expected)
+    monkeypatch.setattr(runner, "BLOCK_POINTS", 3)  # fused: blocks of 3, 3, 3 and 1 points
     final = optim.run(opt, quadratic_grad, STARTS, 30, record=False).final
-    assert_same_steps(final, expected[-1], rounded)
+    np.testing.assert_array_equal(final, expected[-1])
 
 
 @pytest.mark.parametrize("name", ["gd", "adam", "rmsprop", "nesterov"])
 def test_a_gradient_that_is_its_argument_is_read_before_the_buffers_move(name, monkeypatch):
-    """∇½|x|² = x: grad_fn hands back the very array run gave it. The kernels write the
-    update into the buffer of the next positions, so they must not touch the current one."""
+    """∇½|x|² = x: grad_fn hands back the very array run gave it. The updates are written into
+    the buffer of the next positions (Adam's fused form), so nothing may touch the current one."""
     opt = getattr(optim, name)(lr=0.1)
     expected = pure_loop(opt, lambda p: p.copy(), STARTS, 20)
-    assert_same_steps(optim.run(opt, lambda p: p, STARTS, 20).path, expected, name in ROUNDED)
+    np.testing.assert_array_equal(optim.run(opt, lambda p: p, STARTS, 20).path, expected)
     monkeypatch.setattr(runner, "BLOCK_POINTS", 4)
     final = optim.run(opt, lambda p: p, STARTS, 20, record=False).final
-    assert_same_steps(final, expected[-1], name in ROUNDED)
+    np.testing.assert_array_equal(final, expected[-1])
 
 
-FLOAT_CASES = [  # optimizers with a plain-float rule for a few entries
+FEW_ENTRY_CASES = [  # one trajectory, as the Playground steps it (these once had a float path)
     optim.gd(lr=0.1),
     optim.gd(lr=optim.cosine_schedule(0.2, 30)),
     optim.adam(lr=0.1),
@@ -418,13 +407,12 @@ FLOAT_CASES = [  # optimizers with a plain-float rule for a few entries
 ]
 
 
-FLOAT_IDS = ["gd", "gd-cosine", "adam", "adam-b2=0", "adamw", "adam-exp"]
+FEW_ENTRY_IDS = ["gd", "gd-cosine", "adam", "adam-b2=0", "adamw", "adam-exp"]
 
 
-@pytest.mark.parametrize("opt", FLOAT_CASES, ids=FLOAT_IDS)
-@pytest.mark.parametrize("n", [1, 8])  # 2 and 16 entries: both on plain floats
-def test_run_on_plain_floats_equals_the_pure_update_exactly(opt, n, monkeypatch):
-    assert opt.update.floats is not None
+@pytest.mark.parametrize("opt", FEW_ENTRY_CASES, ids=FEW_ENTRY_IDS)
+@pytest.mark.parametrize("n", [1, 8])  # 2 and 16 entries
+def test_run_on_a_few_entries_equals_the_pure_update_exactly(opt, n):
     x0 = STARTS[:n]
     expected = pure_loop(opt, quadratic_grad, x0, 30)
     result = optim.run(opt, quadratic_grad, x0, 30)
@@ -433,69 +421,45 @@ def test_run_on_plain_floats_equals_the_pure_update_exactly(opt, n, monkeypatch)
     np.testing.assert_allclose(result.grad_norms, np.linalg.norm(grads, axis=-1), rtol=1e-15)
     final = optim.run(opt, quadratic_grad, x0, 30, record=False).final
     np.testing.assert_array_equal(final, expected[-1])
-    monkeypatch.setattr(runner, "FLOAT_ENTRIES", 0)  # the same run through the array kernels
-    arrays = optim.run(opt, quadratic_grad, x0, 30).path
-    assert_same_steps(arrays, expected, rounded=all(opt is not gd for gd in FLOAT_CASES[:2]))
 
 
-def test_plain_floats_only_where_they_cannot_differ_from_numpy():
-    assert optim.adam(amsgrad=True).update.floats is None  # Python's max ignores a NaN
-    assert optim.adam(eps=0.0).update.floats is None  # Python raises on 0/0
-    assert optim.adam(weight_decay=0.1).update.floats is None  # no float rule for decay (yet)
-    assert optim.momentum().update.floats is None
+def test_a_fused_form_only_where_its_hyperparameters_are_shared_floats():
+    assert optim.adam().fused is not None and optim.adam(eps=0.0).fused is not None
+    assert optim.adam(amsgrad=True).fused is None
+    assert optim.adam(weight_decay=0.1).fused is None  # the reference rule for decay
+    assert optim.adamw().fused is None  # λ = 0.01 by default
+    assert optim.adam(lr=np.array([[0.1], [0.2]])).fused is None  # per point: no blocks
+    assert optim.adam(betas=(0.9, np.array([[0.9], [0.99]]))).fused is None
+    assert optim.adam(lr=optim.exponential_schedule(0.1, 0.9)).fused is None
+    assert optim.momentum().fused is None and optim.chain(optim.adam(), optim.gd()).fused is None
 
 
-def test_divergence_on_plain_floats_matches_the_array_kernels(monkeypatch):
-    x0 = np.array([[1.0, -3.0], [0.001, 0.002], [1e80, 1.0], [-40.0, 0.5]])
+def test_divergence_through_the_fused_form_matches_the_reference(monkeypatch):
+    x0 = np.array([[1.0, -3.0], [0.001, 0.002], [1e80, 1.0], [-40.0, 0.5]] * 2)
     grad = lambda p: np.where(np.abs(p) > 300.0, np.nan, -explode(p))  # noqa: E731  (ascent)
-    runs = {}
-    for entries in (16, 0):  # plain floats, then the array kernels
-        monkeypatch.setattr(runner, "FLOAT_ENTRIES", entries)
-        runs[entries] = optim.run(optim.adam(lr=40.0), grad, x0, 40, bound=1e4)
-    floats, arrays = runs[16], runs[0]
-    assert np.all(floats.diverged_at > 0) and len(set(floats.diverged_at)) >= 3
-    np.testing.assert_array_equal(floats.diverged_at, arrays.diverged_at)
-    assert_same_steps(floats.path, arrays.path, rounded=True)
-    assert_same_steps(floats.grad_norms, arrays.grad_norms, rounded=True)
+    fused = optim.adam(lr=40.0)
+    reference = fused._replace(fused=None)  # the chain's pure update, stepped by run
+    runs = [optim.run(opt, grad, x0, 40, bound=1e4) for opt in (fused, reference)]
+    assert np.all(runs[0].diverged_at > 0) and len(set(runs[0].diverged_at)) >= 3
+    np.testing.assert_array_equal(runs[0].diverged_at, runs[1].diverged_at)
+    np.testing.assert_array_equal(runs[0].path, runs[1].path)
+    np.testing.assert_array_equal(runs[0].grad_norms, runs[1].grad_norms)
+    monkeypatch.setattr(runner, "BLOCK_POINTS", 3)  # blocks of 3, 3 and 2 points
+    blocked = optim.run(fused, grad, x0, 40, bound=1e4, record=False)
+    np.testing.assert_array_equal(blocked.diverged_at, runs[1].diverged_at)
+    np.testing.assert_array_equal(blocked.final, runs[1].final)
 
 
-@pytest.mark.parametrize(("name", "kwargs", "has_kernel"), KERNEL_CASES[:9])
-def test_threads_sharing_the_points_agree_with_the_pure_update(
-    name, kwargs, has_kernel, monkeypatch
-):
-    opt = getattr(optim, name)(**kwargs)
-    expected = pure_loop(opt, quadratic_grad, STARTS, 30)
-    monkeypatch.setattr(runner, "THREADS", 2)
-    monkeypatch.setattr(runner, "THREAD_POINTS", 4)  # 10 points: two shares of 5
-    monkeypatch.setattr(runner, "THREAD_BLOCK_POINTS", 2)  # blocks of 2, 2 and 1 in each
-    threads = []
-    grad = lambda p: threads.append(threading.get_ident()) or quadratic_grad(p)  # noqa: E731
-    final = optim.run(opt, grad, STARTS, 30, record=False).final
-    assert_same_steps(final, expected[-1], rounded=name in ROUNDED)
-    # every block (3 in each share) stepped in the pool, none in the caller's thread
-    assert threading.get_ident() not in threads and len(threads) == 30 * 6
-
-
-def test_blocks_reach_grad_fn_one_contiguous_column_per_coordinate():
+def test_blocks_reach_grad_fn_one_contiguous_column_per_coordinate(monkeypatch):
+    monkeypatch.setattr(runner, "BLOCK_POINTS", 4096)
     seen = []
     grad = lambda p: seen.append(p[:, 0].flags.contiguous) or quadratic_grad(p)  # noqa: E731
     x0 = np.random.default_rng(2).normal(size=(5000, 2))
     result = optim.run(optim.adam(lr=0.1), grad, x0, 3, record=False)
     assert len(seen) == 6 and all(seen)  # blocks of 4,096 and 904 points, 3 steps each
     expected = optim.run(optim.adam(lr=0.1), quadratic_grad, x0, 3).final  # one (n, 2) array
-    np.testing.assert_array_equal(result.final, expected)  # the same kernel, another layout
+    np.testing.assert_array_equal(result.final, expected)  # the same rule, another layout
     assert result.final.flags.c_contiguous
-
-
-def test_threads_keep_divergence_steps(monkeypatch):
-    x0 = np.array([[1.0, -3.0], [0.001, 0.002], [0.0, 0.0], [-40.0, 0.5]] * 2)
-    alone = optim.run(optim.gd(lr=1.0), explode, x0, 40, record=False)
-    monkeypatch.setattr(runner, "THREADS", 2)
-    monkeypatch.setattr(runner, "THREAD_POINTS", 4)
-    shared = optim.run(optim.gd(lr=1.0), explode, x0, 40, record=False)
-    np.testing.assert_array_equal(shared.diverged_at, [19, 29, -1, 15] * 2)
-    np.testing.assert_array_equal(shared.diverged_at, alone.diverged_at)
-    np.testing.assert_array_equal(shared.final, alone.final)
 
 
 def test_per_point_hyperparameters_and_noise_are_not_split_into_blocks(monkeypatch):
@@ -506,7 +470,7 @@ def test_per_point_hyperparameters_and_noise_are_not_split_into_blocks(monkeypat
         optim.adam(lr=0.1, betas=(np.full((len(STARTS), 1), 0.5), 0.9)),
         optim.chain(optim.add_noise(0.3, seed=2), optim.adam(lr=0.1)),
     ):
-        assert not opt.update.rowwise
+        assert opt.fused is None
         expected = optim.run(opt, quadratic_grad, STARTS, 20).final
         np.testing.assert_array_equal(
             optim.run(opt, quadratic_grad, STARTS, 20, record=False).final, expected
@@ -514,7 +478,7 @@ def test_per_point_hyperparameters_and_noise_are_not_split_into_blocks(monkeypat
 
 
 def test_a_hand_written_transformation_chains_and_runs():
-    """Any (init, update) pair composes; run falls back to its pure update."""
+    """Any (init, update) pair composes and runs."""
     sign_descent = optim.GradientTransformation(
         init=lambda params: None, update=lambda g, state, params=None: (np.sign(g), state)
     )
@@ -541,10 +505,11 @@ def test_run_does_not_touch_the_callers_arrays():
 @pytest.mark.parametrize(
     "opt",
     [
-        optim.chain(optim.clip_by_norm(100.0), optim.sgd(lr=0.1, momentum=0.9)),  # fast path
-        optim.chain(optim.trace(0.9), optim.nadam(lr=0.1)),  # pure path
+        optim.chain(optim.clip_by_norm(100.0), optim.sgd(lr=0.1, momentum=0.9)),
+        optim.chain(optim.trace(0.9), optim.nadam(lr=0.1)),
+        optim.adam(lr=0.1),  # the fused form
     ],
-    ids=["kernel", "pure"],
+    ids=["clip-sgd", "trace-nadam", "adam"],
 )
 def test_a_gradient_that_is_a_view_of_its_input_is_safe(opt, record):
     """∇½|θ|² = θ: a grad_fn may hand back its input; momentum's state keeps the first g."""
