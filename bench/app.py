@@ -11,11 +11,20 @@ Prints three tables:
    and frames are drawn (goal: < 3 s), taking turns with a baseline page that holds one tiny
    Plotly chart (most of whose time is Streamlit loading plotly.js), and the difference;
    each page opened in a new tab and again in a tab kept open (a reload).
+4. The cold first visit: a fresh ``streamlit run app.py`` server and a new browser (an empty
+   HTTP cache) started once the server answers its health check, the default page loaded at
+   once and, on another server, 5 s later, until the race chart has drawn (goal: <= 4 s),
+   beside a new tab of that browser afterwards and the server's readiness; and where a new
+   server process spends its first run of the default page, piece by piece in a fresh
+   interpreter (the run ``ui/warmup.py`` now does when the server starts).
+
+``--cold`` runs only table 4 (``--rounds N``: rounds of the cold visit, default 5).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -156,6 +165,12 @@ PAINTED = (  # the race chart, drawn by ui.light_chart in a same-origin iframe
 BASELINE_APP = (
     "import streamlit as st\nst.plotly_chart({'data': [{'type': 'scatter', 'y': [1, 3]}]})\n"
 )
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 BASELINE_PAINTED = "() => document.querySelector('.js-plotly-plot .scatterlayer') !== null"
 
 
@@ -182,6 +197,14 @@ def start_server(script: Path, port: int) -> subprocess.Popen:
     return server
 
 
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:  # a busy server can miss SIGTERM
+        server.kill()
+
+
 TABS = ("new tab", "same tab")  # how a returning visitor opens the page again
 
 
@@ -203,12 +226,7 @@ def paint_times(pages: dict[str, tuple[Path, str, str]], loads: int) -> dict[tup
         with sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path="/usr/bin/chromium",
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                ],
+                args=BROWSER_ARGS,
             )
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             kept = {name: context.new_page() for name in pages}
@@ -226,11 +244,7 @@ def paint_times(pages: dict[str, tuple[Path, str, str]], loads: int) -> dict[tup
             browser.close()
     finally:
         for server in servers:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:  # a busy server can miss SIGTERM
-                server.kill()
+            stop_server(server)
     return times
 
 
@@ -266,8 +280,136 @@ def first_paint(loads: int = 9) -> None:
     )
 
 
+FIRST_RUN = """
+import sys, time
+sys.path.insert(0, {root!r})
+clock = time.perf_counter
+def step(label, start=[clock()]):
+    now = clock(); print(f"{{label}}\t{{now - start[0]:.3f}}", flush=True); start[0] = now
+import streamlit; step("import streamlit")
+import numpy, pandas; step("import numpy, pandas")
+import plotly.graph_objects; step("import plotly")
+import sympy; step("import sympy")
+import surfaces, optim; step("import surfaces, optim (the catalogue's formulas)")
+import ui.controls, ui.engine, ui.race, ui.url_state; step("import ui (the page's helpers)")
+import numpy as np
+from viz.background import surface_background
+from viz.trajectory import PALETTE, Trajectory, background_lines, trajectory_figure
+surface = next(iter(surfaces.SURFACES.values()))
+surface(np.array(surface.start)); surface.grad(np.array(surface.start))
+step("compile the default surface (" + surface.name + ") to NumPy")
+runs = []
+for i, name in enumerate(("gd", "momentum", "rmsprop", "adam")):
+    spec = optim.OPTIMIZERS[name]
+    r = optim.run(spec.build(), surface.grad, np.array([surface.start]), 300, value_fn=surface)
+    runs.append(Trajectory(spec.label, PALETTE[i], r.path[:, 0], r.values[:, 0], -1))
+step("4 trajectories x 300 steps")
+background = surface_background(surface, 160, background_lines("overlay"))
+step("background image and contour lines")
+trajectory_figure(surface, runs, trail=10, background=background); step("race figure")
+from streamlit.testing.v1 import AppTest
+step("(import AppTest, not counted)")
+AppTest.from_file({app!r}, default_timeout=120).run(); step("the rest of the first page run")
+AppTest.from_file({app!r}, default_timeout=120).run(); step("a second page run, for scale")
+"""
+
+
+def first_run_parts(rounds: int = 3) -> None:
+    """Seconds a new server process spends on the default page's first run, by piece; each
+    piece in a fresh interpreter (so it pays what the first visit paid before the warm-up)."""
+    code = FIRST_RUN.format(root=str(ROOT), app=str(ROOT / "app.py"))
+    parts: dict[str, list[float]] = {}
+    for _ in range(rounds):
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+        )
+        for line in done.stdout.splitlines():
+            label, seconds = line.split("\t")
+            parts.setdefault(label, []).append(float(seconds))
+    rows = [[label, f"{statistics.median(t):.2f}", f"{min(t):.2f}", f"{max(t):.2f}"]
+            for label, t in parts.items() if not label.startswith("(")]  # fmt: skip
+    table(
+        f"Where a new server's first run of the default page goes (s, {rounds} fresh processes)",
+        ["piece", "median", "min", "max"],
+        rows,
+    )
+
+
+def seconds_until_healthy(port: int, server: subprocess.Popen, start: float) -> float:
+    while server.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as response:
+                if response.read().strip() == b"ok":
+                    return time.perf_counter() - start
+        except OSError:
+            time.sleep(0.02)
+    raise RuntimeError(f"streamlit did not start on port {port}")
+
+
+def cold_round(playwright, port: int, wait: float = 0.0) -> tuple[float, float, float]:
+    """One fresh server and one new browser opened ``wait`` s after the server answers:
+    (server ready, first visit, then a new tab)."""
+    start = time.perf_counter()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        ready = seconds_until_healthy(port, server, start)
+        time.sleep(wait)
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        visits = []
+        for _ in range(2):  # the first visit, then a new tab
+            page = context.new_page()
+            start = time.perf_counter()
+            page.goto(f"http://127.0.0.1:{port}/", timeout=90_000)
+            page.wait_for_function(PAINTED, timeout=90_000, polling=50)
+            visits.append(time.perf_counter() - start)
+        browser.close()
+    finally:
+        stop_server(server)
+    return ready, *visits
+
+
+def cold_first_paint(rounds: int = 5, wait: float = 5.0) -> None:
+    """Rounds of ``cold_round`` opened at once and ``wait`` s after the server is ready (a
+    person reading the address off the terminal), taking turns."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        results = [
+            [cold_round(p, 8650 + 2 * i + k, delay) for k, delay in enumerate((0.0, wait))]
+            for i in range(rounds)
+        ]
+    at_once, later = (list(zip(*(r[k] for r in results), strict=True)) for k in (0, 1))
+    cases = [
+        ("server ready (health check answers)", at_once[0] + later[0], ""),
+        ("first visit, new browser, at once (cold)", at_once[1], "<= 4"),
+        (f"first visit, new browser, {wait:g} s later", later[1], "<= 4"),
+        ("a new tab of that browser (warm)", at_once[2] + later[2], ""),
+    ]
+    rows = [[name, f"{min(t):.2f}", f"{statistics.median(t):.2f}", f"{max(t):.2f}", goal]
+            for name, t, goal in cases]  # fmt: skip
+    table(
+        f"Cold start: a fresh server, a new browser opened once it answers, until the race "
+        f"chart has drawn (s, {rounds} rounds, load average {os.getloadavg()[0]:.1f})",
+        ["case", "min", "median", "max", "goal"],
+        rows,
+    )
+
+
 if __name__ == "__main__":
+    if "--cold" in sys.argv:
+        rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 5
+        first_run_parts()
+        cold_first_paint(rounds)
+        sys.exit()
     rerun_times()
     figure_sizes()
     if "--no-browser" not in sys.argv:
         first_paint()
+        first_run_parts()
+        cold_first_paint()
