@@ -427,6 +427,7 @@ def test_a_fused_form_only_where_its_hyperparameters_are_shared_floats():
     assert optim.adam().fused is not None and optim.adam(eps=0.0).fused is not None
     assert optim.adam(amsgrad=True).fused is None
     assert optim.adam(weight_decay=0.1).fused is None  # the reference rule for decay
+    assert optim.adam(weight_decay=np.array([[0.1], [0.0]])).fused is None
     assert optim.adamw().fused is None  # λ = 0.01 by default
     assert optim.adam(lr=np.array([[0.1], [0.2]])).fused is None  # per point: no blocks
     assert optim.adam(betas=(0.9, np.array([[0.9], [0.99]]))).fused is None
