@@ -32,7 +32,6 @@ CUSTOM = "custom"
 DEFAULT_EXPRESSION = "x**2 + 3*y**2 + sin(3*x)"
 DEFAULT_DOMAIN = ((-3.0, 3.0), (-3.0, 3.0))
 DOMAIN_LIMIT = 1000.0
-START_KEYS = "_start_keys"  # where a chart click writes the start point
 
 
 # ------------------------------------------------------------------------------ surface
@@ -295,9 +294,7 @@ SCHEDULE_KNOBS = {
 def _start_point(url: UrlState, surface, spec: SurfaceSpec, box) -> tuple[float, float]:
     """Start coordinates (the surface's own start by default); keyed per surface and domain."""
     (x0, x1), (y0, y1) = surface.domain
-    tag = f"{spec.name}.{x0:g},{x1:g},{y0:g},{y1:g}"
-    keys = (f"start.{tag}.x", f"start.{tag}.y")
-    st.session_state[START_KEYS] = keys
+    keys = start_keys(spec, surface)
     columns = box.columns(2)
     point = []
     for column, key, url_key, default, low, high, axis in zip(
@@ -320,17 +317,30 @@ def _start_point(url: UrlState, surface, spec: SurfaceSpec, box) -> tuple[float,
     return point[0], point[1]
 
 
-def set_start_from_click(chart_key: str) -> None:
+def start_keys(spec: SurfaceSpec, surface) -> tuple[str, str]:
+    """Session keys of the start point's two inputs: a pair per surface and domain, so each
+    surface starts from its own start until the user moves it."""
+    (x0, x1), (y0, y1) = surface.domain
+    tag = f"{spec.name}.{x0:g},{x1:g},{y0:g},{y1:g}"
+    return f"start.{tag}.x", f"start.{tag}.y"
+
+
+def set_start_from_click(chart_key: str, keys: tuple[str, str]) -> None:
     """Click callback of the race chart (``ui.light_chart``'s value has the shape of an
     ``st.plotly_chart`` selection event): a clicked point becomes the start point."""
     event = st.session_state.get(chart_key)
     points = (event or {}).get("selection", {}).get("points", []) if event else []
-    keys = st.session_state.get(START_KEYS)
-    if points and keys:
+    if points:
         x, y = points[0].get("x"), points[0].get("y")
         if isinstance(x, int | float) and isinstance(y, int | float):
             st.session_state[keys[0]], st.session_state[keys[1]] = float(x), float(y)
-            st.session_state["_needs_full_rerun"] = True
+
+
+def start_moved(keys: tuple[str, str], start: tuple[float, float]) -> bool:
+    """Whether the start point's inputs now hold another point than ``start`` (the one the
+    runs were computed from): a chart click inside a fragment moved it."""
+    now = tuple(st.session_state.get(key, value) for key, value in zip(keys, start, strict=True))
+    return now != tuple(start)
 
 
 def run_settings(url: UrlState, surface, spec: SurfaceSpec, box=None) -> Settings:

@@ -19,7 +19,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from ui.controls import set_start_from_click
+from ui.controls import set_start_from_click, start_moved
 from ui.engine import (
     RunSpec,
     Settings,
@@ -150,9 +150,11 @@ def _downloads(figure: dict, tidy) -> None:
 
 
 @st.fragment
-def race_section(url: UrlState, surface_spec: SurfaceSpec, runs: list[RunSpec], settings):
-    """See the module docstring."""
-    if st.session_state.pop("_needs_full_rerun", False):
+def race_section(url: UrlState, surface_spec: SurfaceSpec, runs: list[RunSpec], settings, keys):
+    """See the module docstring; ``keys`` are the start point's session keys."""
+    # A click is a widget event inside this fragment, so only the fragment reruns; the start
+    # point is an input of the whole page (sidebar, every run), so that page reruns.
+    if start_moved(keys, settings.start):
         st.rerun(scope="app")
     runs = tuple(runs)
     panels, trail, speed, three_d = _view_options(url)
@@ -161,7 +163,7 @@ def race_section(url: UrlState, surface_spec: SurfaceSpec, runs: list[RunSpec], 
     if three_d:
         show(surface_3d(surface_spec, runs, settings, trail, speed), key="race3d")
     else:
-        light_chart(figure, key="race", on_click=partial(set_start_from_click, "race"))
+        light_chart(figure, key="race", on_click=partial(set_start_from_click, "race", keys))
         st.caption("Press ▶ Play. Click any faint dot to start the runs from there.")
 
     st.subheader("Loss", divider="gray")

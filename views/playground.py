@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from ui.controls import run_settings, runs_editor, surface_picker
-from ui.engine import compute_trajectory
+from ui.controls import run_settings, runs_editor, start_keys, surface_picker
+from ui.engine import build_optimizer
 from ui.race import race_section
 from ui.url_state import UrlState
 
@@ -24,16 +24,17 @@ st.markdown(
     "The same optimizer may race several times with different settings."
 )
 runs = runs_editor(url, DEFAULT_RUNS)
-# A bad combination of values is reported for that run; the other runs still race.
+# A bad combination of values is reported for that run (building its optimizer checks every
+# value); the other runs still race.
 valid = []
 for run in runs:
     try:
-        compute_trajectory(surface_spec, run, settings)
+        build_optimizer(run, settings)
         valid.append(run)
     except ValueError as error:
         st.error(f"{run.label}: {error}")
 
 if valid:
-    race_section(url, surface_spec, valid, settings)
+    race_section(url, surface_spec, valid, settings, start_keys(surface_spec, surface))
 url.finish()
 UrlState.show_warnings(warnings)
