@@ -8,8 +8,8 @@ where it applies. It performs the same floating-point operations as the referenc
 (tests/test_optim_fused.py), but it keeps m and v in buffers it updates in place and
 allocates nothing per step, where the reference makes eight new arrays a step.
 
-A fused form's hyperparameters are single floats, shared by every point, so ``run`` may step
-blocks of points through it one after another (small enough to stay in the CPU's caches).
+A fused form's hyperparameters are single floats, shared by every point, so ``run`` may split
+the points into independent shares, each stepped on a thread of its own (optim.runner.CORES).
 """
 
 import itertools

@@ -1,15 +1,19 @@
 """Step many independent points with one optimizer and record what they do."""
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
 
 from optim.base import GradientTransformation, check, check_count
 
-# Points an optimizer's fused form steps at a time when the path is not recorded: 8,192
-# points of 2 coordinates make 128 KiB arrays, so a block's few arrays stay in a CPU core's
-# own cache for all the steps (about twice as fast as the whole array for 100,000 points).
-BLOCK_POINTS = 8192
+# Without record, an optimizer's fused form steps a share of the points on a thread of its own
+# for each CPU core run may use (NumPy lets go of the GIL inside each call; the hyperparameters of
+# a fused form are shared by all points, so the shares are independent). A share has at least
+# SHARE_POINTS points: below that, NumPy's calls are too short for handing the GIL over to pay.
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+SHARE_POINTS = 16384
 
 
 class RunResult(NamedTuple):
@@ -39,7 +43,7 @@ def run(
     floating-point warnings are silenced inside (a divergence is a result, not an error).
     Without ``record`` only final points are kept. An optimizer's fused form (optim.fused),
     where it has one, steps the points instead of its ``update`` (the same numbers), and
-    without ``record`` it steps them in blocks of ``BLOCK_POINTS``.
+    without ``record`` on up to ``CORES`` threads (see ``SHARE_POINTS``).
     """
     x0 = _check_points(x0)
     steps = check_count(steps, "steps")
@@ -61,17 +65,28 @@ def run(
 
 
 def _final_points(opt, grad_fn, x0, steps, bound) -> tuple[np.ndarray, np.ndarray]:
-    """Final points and divergence steps; with a fused form, blocks of points one after the
-    other (its hyperparameters are shared by all points), else all points at once."""
+    """Final points and divergence steps: all points at once, or with a fused form one share of
+    them per thread (grad_fn is then called from several threads at once, which NumPy
+    functions of their argument allow)."""
     final, diverged_at = x0.copy(), np.empty(len(x0), dtype=int)
-    block = BLOCK_POINTS if getattr(opt, "fused", None) else len(x0)
-    for start in range(0, len(x0), block):
-        rows = slice(start, start + block)
-        # Column-major: each coordinate of the block lies contiguous in memory, so the
-        # p[:, 0], p[:, 1] of a grad_fn are contiguous too (NumPy's SIMD loops need it).
-        points = np.asfortranarray(final[rows])
-        diverged_at[rows] = _trajectory(_stepper(opt, points), grad_fn, points, steps, bound)
-        final[rows] = points
+    fused = getattr(opt, "fused", None) is not None
+    threads = max(1, min(CORES, len(x0) // SHARE_POINTS)) if fused else 1
+    size = -(-len(x0) // threads)
+
+    def step_share(start):
+        rows = slice(start, start + size)
+        with np.errstate(all="ignore"):  # per thread
+            # Column-major: each coordinate of the share lies contiguous in memory, so the
+            # p[:, 0], p[:, 1] of a grad_fn are contiguous too (NumPy's SIMD loops need it).
+            points = np.asfortranarray(final[rows])
+            diverged_at[rows] = _trajectory(_stepper(opt, points), grad_fn, points, steps, bound)
+            final[rows] = points
+
+    if threads == 1:
+        step_share(0)
+    else:
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(step_share, range(0, len(x0), size)))
     return final, diverged_at
 
 

@@ -2,6 +2,7 @@
 
 import inspect
 import re
+import threading
 
 import numpy as np
 import pytest
@@ -21,6 +22,13 @@ def quadratic_grad(p):
 
 
 STARTS = np.random.default_rng(11).uniform(-2.5, 2.5, size=(10, 2))
+
+
+def share_points(monkeypatch, cores, share_points):
+    """Make run split the points of a fused form among ``cores`` threads, each with at least
+    ``share_points`` points (the machine's real cores do not matter here)."""
+    monkeypatch.setattr(runner, "CORES", cores)
+    monkeypatch.setattr(runner, "SHARE_POINTS", share_points)
 
 
 def pure_loop(opt, grad, x, steps):
@@ -301,10 +309,9 @@ def test_divergence_is_detected_at_the_right_step_and_frozen(monkeypatch):
             )
             np.testing.assert_array_equal(result.path[k - 1, i], x0[i] * (-2.0) ** (k - 1))
     assert np.all(np.isfinite(result.path))
-    monkeypatch.setattr(runner, "BLOCK_POINTS", 1)  # one point per block
-    blocked = optim.run(optim.gd(lr=1.0), explode, x0, 40, bound=1e6, record=False)
-    np.testing.assert_array_equal(blocked.diverged_at, expected)
-    np.testing.assert_array_equal(blocked.final, result.final)
+    unrecorded = optim.run(optim.gd(lr=1.0), explode, x0, 40, bound=1e6, record=False)
+    np.testing.assert_array_equal(unrecorded.diverged_at, expected)
+    np.testing.assert_array_equal(unrecorded.final, result.final)
 
 
 @pytest.mark.parametrize("n", [10, 5000])  # 5,000 points: more than one dot product's worth
@@ -380,7 +387,7 @@ def test_run_agrees_with_the_pure_update_bit_for_bit(name, kwargs, has_fused, mo
     assert (opt.fused is not None) == has_fused
     expected = pure_loop(opt, quadratic_grad, STARTS, 30)
     np.testing.assert_array_equal(optim.run(opt, quadratic_grad, STARTS, 30).path, expected)
-    monkeypatch.setattr(runner, "BLOCK_POINTS", 3)  # fused: blocks of 3, 3, 3 and 1 points
+    share_points(monkeypatch, 4, 2)  # fused: 4 threads with 3, 3, 3 and 1 points
     final = optim.run(opt, quadratic_grad, STARTS, 30, record=False).final
     np.testing.assert_array_equal(final, expected[-1])
 
@@ -392,7 +399,7 @@ def test_a_gradient_that_is_its_argument_is_read_before_the_buffers_move(name, m
     opt = getattr(optim, name)(lr=0.1)
     expected = pure_loop(opt, lambda p: p.copy(), STARTS, 20)
     np.testing.assert_array_equal(optim.run(opt, lambda p: p, STARTS, 20).path, expected)
-    monkeypatch.setattr(runner, "BLOCK_POINTS", 4)
+    share_points(monkeypatch, 3, 3)  # fused: 3 threads with 4, 4 and 2 points
     final = optim.run(opt, lambda p: p, STARTS, 20, record=False).final
     np.testing.assert_array_equal(final, expected[-1])
 
@@ -445,26 +452,46 @@ def test_divergence_through_the_fused_form_matches_the_reference(monkeypatch):
     np.testing.assert_array_equal(runs[0].diverged_at, runs[1].diverged_at)
     np.testing.assert_array_equal(runs[0].path, runs[1].path)
     np.testing.assert_array_equal(runs[0].grad_norms, runs[1].grad_norms)
-    monkeypatch.setattr(runner, "BLOCK_POINTS", 3)  # blocks of 3, 3 and 2 points
+    share_points(monkeypatch, 3, 2)  # 3 threads with 3, 3 and 2 points
     blocked = optim.run(fused, grad, x0, 40, bound=1e4, record=False)
     np.testing.assert_array_equal(blocked.diverged_at, runs[1].diverged_at)
     np.testing.assert_array_equal(blocked.final, runs[1].final)
 
 
-def test_blocks_reach_grad_fn_one_contiguous_column_per_coordinate(monkeypatch):
-    monkeypatch.setattr(runner, "BLOCK_POINTS", 4096)
+@pytest.mark.parametrize(
+    "opt", [optim.adam(lr=0.1), optim.adamw(lr=0.3, betas=(0.5, 0.9), weight_decay=0.0)]
+)
+def test_threads_sharing_the_points_agree_with_the_pure_update(opt, monkeypatch):
+    expected = pure_loop(opt, quadratic_grad, STARTS, 30)
+    share_points(monkeypatch, 2, 4)  # 10 points: two threads with 5 each
+    threads = []
+    grad = lambda p: threads.append(threading.get_ident()) or quadratic_grad(p)  # noqa: E731
+    final = optim.run(opt, grad, STARTS, 30, record=False).final
+    np.testing.assert_array_equal(final, expected[-1])
+    # both shares stepped in the pool, none in the caller's thread
+    assert threading.get_ident() not in threads and len(threads) == 30 * 2
+    threads.clear()  # 7 points make one share of at least 4: the caller's thread steps them
+    np.testing.assert_array_equal(
+        optim.run(opt, grad, STARTS[:7], 30, record=False).final,
+        pure_loop(opt, quadratic_grad, STARTS[:7], 30)[-1],
+    )
+    assert set(threads) == {threading.get_ident()}
+
+
+def test_shares_reach_grad_fn_one_contiguous_column_per_coordinate(monkeypatch):
+    share_points(monkeypatch, 2, 2500)
     seen = []
     grad = lambda p: seen.append(p[:, 0].flags.contiguous) or quadratic_grad(p)  # noqa: E731
     x0 = np.random.default_rng(2).normal(size=(5000, 2))
     result = optim.run(optim.adam(lr=0.1), grad, x0, 3, record=False)
-    assert len(seen) == 6 and all(seen)  # blocks of 4,096 and 904 points, 3 steps each
+    assert len(seen) == 6 and all(seen)  # two shares of 2,500 points, 3 steps each
     expected = optim.run(optim.adam(lr=0.1), quadratic_grad, x0, 3).final  # one (n, 2) array
     np.testing.assert_array_equal(result.final, expected)  # the same rule, another layout
     assert result.final.flags.c_contiguous
 
 
-def test_per_point_hyperparameters_and_noise_are_not_split_into_blocks(monkeypatch):
-    monkeypatch.setattr(runner, "BLOCK_POINTS", 3)
+def test_per_point_hyperparameters_and_noise_are_not_split_into_shares(monkeypatch):
+    share_points(monkeypatch, 4, 1)
     lrs = np.linspace(0.01, 0.2, len(STARTS))[:, None]
     for opt in (
         optim.adam(lr=lrs),
