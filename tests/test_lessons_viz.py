@@ -126,4 +126,4 @@ def test_scale_figure_shows_sqrt_v_only_for_adaptive_methods():
 
 def test_unknown_optimizer_has_no_anatomy():
     with pytest.raises(ValueError, match="no step anatomy"):
-        step_anatomy("lion", {"lr": 0.1}, np.zeros((3, 2)), quadratic_grad)
+        step_anatomy("adagrad", {"lr": 0.1}, np.zeros((3, 2)), quadratic_grad)

@@ -18,7 +18,7 @@ from ui.lessons import (
     update_rules,
 )
 from ui.race import loss_chart
-from viz.step_anatomy import ANATOMY_OPTIMIZERS, scale_figure, step_anatomy, step_figure
+from viz.step_anatomy import AVERAGING_OPTIMIZERS, scale_figure, step_anatomy, step_figure
 
 url = begin_page()
 lesson_header(
@@ -74,7 +74,9 @@ def comparison_section():
         "√v that RMSProp and Adam divide by: where √v is tiny, the step is not."
     )
     # runs are offered by optimizer name: its label would change with every α
-    names = {r.optimizer: i for i, r in enumerate(preset.runs) if r.optimizer in ANATOMY_OPTIMIZERS}
+    names = {
+        r.optimizer: i for i, r in enumerate(preset.runs) if r.optimizer in AVERAGING_OPTIMIZERS
+    }
     left, right = st.columns([1, 2])
     name = url.choice(
         left.selectbox, "Run", key="anatomy.run", default="adam",
@@ -94,8 +96,7 @@ def comparison_section():
     with plot:
         show(step_figure(surface, background, trajectory, anatomy, t), key="anatomy_step")
     with scales:
-        adaptive = run.optimizer in ("rmsprop", "adam")
-        st.plotly_chart(scale_figure(anatomy, t, adaptive), key="anatomy_scale")
+        st.plotly_chart(scale_figure(anatomy, t, anatomy.adaptive), key="anatomy_scale")
         rows = ("grad", "velocity", "scale", "effective_lr", "step")
         st.dataframe(
             {

@@ -9,10 +9,13 @@ gradients gₜ seen along the path:
     Adam              m̂ₜ = ewa(g, β₁)ₜ / (1−β₁ᵗ), v̂ₜ = ewa(g², β₂)ₜ / (1−β₂ᵗ)
                                                              Δθₜ = −α m̂ₜ / (√v̂ₜ + ε)
 
-`step_anatomy` rebuilds those pieces from the path the engine produced, so the arrows drawn are
-the quantities of the published rule; `predicted` (rule) and `step` (engine) agree, which the
-tests check. Dividing by √v per coordinate is what lets RMSProp and Adam leave a saddle: along a
-coordinate where gradients are tiny, √v is tiny too and the step there is not.
+`step_anatomy` steps the optimizer itself along the path the engine produced and reads those
+averages from its state (`optim.averages`: m̂ = mu / mu_correction, v̂ = nu / nu_correction), so
+every optimizer whose state keeps m or v (NAdam, AdamW, RMSProp with momentum, …) gets the same
+arrows, and the arrows drawn are the quantities its rule uses. For the article's four,
+`predicted` (−α m̂ / (√v̂ + ε)) and `step` (engine) agree, which the tests check. Dividing by √v
+per coordinate is what lets RMSProp and Adam leave a saddle: along a coordinate where gradients
+are tiny, √v is tiny too and the step there is not.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from viz.axes import log_axis, log_range
 from viz.ewa import lesson_layout
 from viz.trajectory import trajectory_figure
 
+# the article's four: their step is −α·m̂/(√v̂ + ε) itself (`predicted` equals the engine's step)
 ANATOMY_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 ARROWS = (  # field, label, colour
     ("descent", "−α·gradient (plain GD step)", "#ff5a5f"),
@@ -41,11 +45,12 @@ class StepAnatomy(NamedTuple):
     """Per step t = 0..T−1 (rows), each (T, 2): the pieces of θₜ₊₁ = θₜ + Δθₜ."""
 
     grad: np.ndarray  # gₜ = ∇J(θₜ)
-    velocity: np.ndarray  # the averaged gradient the step follows (gₜ itself without momentum)
-    scale: np.ndarray  # √vₜ (+ε) the step is divided by per coordinate (ones when not adaptive)
-    predicted: np.ndarray  # −α · velocity / scale, the published rule
+    velocity: np.ndarray  # m̂ₜ, the averaged gradient the step follows (gₜ itself without m)
+    scale: np.ndarray  # √v̂ₜ (+ε) per coordinate (ones when the state keeps no v)
+    predicted: np.ndarray  # −α · velocity / scale, the article's rule
     step: np.ndarray  # θₜ₊₁ − θₜ from the engine's path
     lr: float
+    adaptive: bool = False  # whether the state keeps v, so the step is divided by √v
 
     @property
     def descent(self) -> np.ndarray:
@@ -70,27 +75,51 @@ class StepAnatomy(NamedTuple):
         return self.lr / self.scale
 
 
-def step_anatomy(name: str, hyper: dict, path: np.ndarray, grad_fn) -> StepAnatomy:
-    """Rebuild gradient, velocity and scale along `path` (T+1, 2) for one of ANATOMY_OPTIMIZERS.
+def keeps_averages(name: str) -> bool:
+    """Whether optimizer `name`'s state, built with its defaults, keeps m (mu) or v (nu)."""
+    opt = optim.OPTIMIZERS[name].build()
+    kept = optim.averages(opt.init(np.zeros(2)))
+    return kept.mu is not None or kept.nu is not None
 
-    `hyper` holds the registry's flat values (lr, beta, beta1, beta2, alpha, eps,
-    bias_correction); `grad_fn` maps (T, 2) points to (T, 2) gradients.
+
+# every optimizer the step view can take apart: gd, and each whose state keeps m or v
+AVERAGING_OPTIMIZERS = tuple(n for n in optim.OPTIMIZERS if n == "gd" or keeps_averages(n))
+
+
+def state_averages(opt, grads: np.ndarray, path: np.ndarray):
+    """m̂ₜ and v̂ₜ (None where not kept) after each step t, from `opt`'s own state stepped with
+    the gradients `grads` (T, 2) at the points `path` (T, 2): mu / mu_correction and
+    nu / nu_correction as `optim.averages` reads them, each stacked to (T, 2)."""
+    state = opt.init(path[0])
+    rows = []
+    for g, theta in zip(grads, path, strict=True):
+        _, state = opt.update(g, state, theta)
+        kept = optim.averages(state)
+        rows.append(
+            (
+                None if kept.mu is None else kept.mu / kept.mu_correction,
+                None if kept.nu is None else kept.nu / kept.nu_correction,
+            )
+        )
+    return tuple(None if rows[0][k] is None else np.stack([r[k] for r in rows]) for k in (0, 1))
+
+
+def step_anatomy(name: str, hyper: dict, path: np.ndarray, grad_fn) -> StepAnatomy:
+    """Gradient, velocity m̂ and scale √v̂ + ε along `path` (T+1, 2) for one of
+    AVERAGING_OPTIMIZERS, read from the state of `optim.OPTIMIZERS[name].build(**hyper)`
+    stepped along the path (its gradients at the path's points, not its own steps).
+
+    `hyper` holds the registry's flat values (lr, beta, beta1, beta2, alpha, eps, …); `grad_fn`
+    maps (T, 2) points to (T, 2) gradients.
     """
-    if name not in ANATOMY_OPTIMIZERS:
-        raise ValueError(f"no step anatomy for {name!r}; choose one of {ANATOMY_OPTIMIZERS}")
+    if name not in AVERAGING_OPTIMIZERS:
+        raise ValueError(f"no step anatomy for {name!r}; choose one of {AVERAGING_OPTIMIZERS}")
     path = np.asarray(path, dtype=float)
     grads = np.asarray(grad_fn(path[:-1]), dtype=float)
     lr = float(hyper["lr"])
-    velocity, scale = grads, np.ones_like(grads)
-    if name == "momentum":
-        velocity = optim.ewa(
-            grads, hyper["beta"], bias_correction=bool(hyper.get("bias_correction", False))
-        )
-    elif name == "rmsprop":
-        scale = np.sqrt(optim.ewa(grads**2, hyper["alpha"])) + hyper["eps"]
-    elif name == "adam":
-        velocity = optim.ewa(grads, hyper["beta1"], bias_correction=True)
-        scale = np.sqrt(optim.ewa(grads**2, hyper["beta2"], bias_correction=True)) + hyper["eps"]
+    velocity, second = state_averages(optim.OPTIMIZERS[name].build(**hyper), grads, path[:-1])
+    velocity = grads if velocity is None else velocity
+    scale = np.ones_like(grads) if second is None else np.sqrt(second) + hyper.get("eps", 0.0)
     return StepAnatomy(
         grad=grads,
         velocity=velocity,
@@ -98,6 +127,7 @@ def step_anatomy(name: str, hyper: dict, path: np.ndarray, grad_fn) -> StepAnato
         predicted=-lr * velocity / scale,
         step=np.diff(path, axis=0),
         lr=lr,
+        adaptive=second is not None,
     )
 
 
