@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ui.lessons import MAX_CSV_BYTES
+from lab.series import MAX_CSV_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "views/ewa.py"

@@ -1,19 +1,23 @@
 """The EWA lesson: curves against pandas and the plain recursion, and the CSV upload's messages."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import plotly.data
 import pytest
 
-from ui.lessons import MAX_CSV_BYTES, SeriesFileError, read_series_csv, stock_series
+from lab.series import MAX_CSV_BYTES, SeriesFileError, read_series_csv
+from ui.ewa_lesson import stock_series
+from viz.encode import decode
 from viz.ewa import ARTICLE_BETAS, ewa_figure, weights_figure, window
 
 APPLE = plotly.data.stocks()["AAPL"].to_numpy()
 
 
 def curve(fig, beta):
-    (trace,) = [t for t in fig.data if t.name.startswith(f"β = {beta:g} ")]
-    return np.asarray(trace.y, dtype=float)
+    (trace,) = [t for t in fig["data"] if t["name"].startswith(f"β = {beta:g} ")]
+    return decode(trace["y"])
 
 
 @pytest.mark.parametrize("beta", ARTICLE_BETAS)
@@ -37,16 +41,16 @@ def test_uncorrected_curve_is_the_plain_recursion_from_zero(beta):
 
 def test_raw_series_is_drawn_unchanged_and_every_beta_gets_a_curve():
     fig = ewa_figure(np.arange(len(APPLE)), APPLE, series_name="AAPL")
-    np.testing.assert_array_equal(np.asarray(fig.data[0].y), APPLE)
-    assert len(fig.data) == 1 + len(ARTICLE_BETAS)
-    assert len(fig.to_json()) < 60_000
+    np.testing.assert_array_equal(decode(fig["data"][0]["y"]), APPLE)
+    assert len(fig["data"]) == 1 + len(ARTICLE_BETAS)
+    assert len(json.dumps(fig)) < 60_000
 
 
 @pytest.mark.parametrize(("beta", "points"), [(0.8, 5), (0.9, 10), (0.95, 20), (0.98, 50)])
 def test_window_and_weights(beta, points):
     assert window(beta) == pytest.approx(points)
     fig = weights_figure([beta], lookback=400)
-    weights = np.asarray(fig.data[0].y)
+    weights = decode(fig["data"][0]["y"])
     assert weights.sum() == pytest.approx(1 - beta**400, rel=1e-12)  # geometric sum of 400 terms
     # after one window the weight has fallen to about 1/e of the newest point's
     assert weights[points] / weights[0] == pytest.approx(np.exp(-1), rel=0.12)

@@ -7,7 +7,8 @@ from urllib.parse import parse_qsl, urlparse
 import numpy as np
 import pytest
 
-from ui.lessons import PRESETS, playground_url
+from ui.presets import PRESETS
+from viz.minibatch import FULL_BATCH_COLOUR
 
 PAGES = {
     "learning_rate": "views/learning_rate.py",
@@ -161,7 +162,7 @@ def last_points(figure: dict) -> np.ndarray:
 def test_open_in_playground_shows_the_same_race(app_test, chart_figures, key):
     lesson = app_test(PAGES["figures"], query={"figure": key})
     (lesson_race,) = [f for f in chart_figures(lesson) if f.get("frames")]
-    query = dict(parse_qsl(urlparse(playground_url(PRESETS[key])).query))
+    query = dict(parse_qsl(urlparse(PRESETS[key].playground_link()).query))
     playground = app_test("views/playground.py", query=query)
     assert not playground.warning and not playground.exception
     playground_race = next(f for f in chart_figures(playground) if f.get("frames"))
@@ -171,3 +172,23 @@ def test_open_in_playground_shows_the_same_race(app_test, chart_figures, key):
 
 def run_names(figure: dict) -> list[str]:
     return [t["name"] for t in figure["data"] if t.get("mode") == "lines+markers"]
+
+
+@pytest.mark.parametrize(
+    ("page", "query"), [("minibatch", {}), ("figures", {"figure": "minibatch"})]
+)
+def test_the_full_batch_is_drawn_near_black_with_a_solid_path(app_test, chart_figures, page, query):
+    """Both pages show the mini-batch race alike: the full batch in FULL_BATCH_COLOUR (clear on
+    the contour map), its path solid with a dot at each of its few updates."""
+    at = app_test(PAGES[page], query=query)
+    full = [
+        trace
+        for figure in chart_figures(at)
+        for trace in figure["data"]
+        if str(trace.get("name", "")).startswith("full batch") and "line" in trace
+    ]
+    assert full and {trace["line"]["color"] for trace in full} == {FULL_BATCH_COLOUR}
+    (race,) = [f for f in chart_figures(at) if f.get("frames")]
+    path = next(t for t in race["data"] if t.get("name") == "full batch (200) path")
+    assert path["line"] == path["line"] | {"color": FULL_BATCH_COLOUR, "dash": "solid"}
+    assert path["mode"] == "lines+markers"

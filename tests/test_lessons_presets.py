@@ -12,12 +12,8 @@ import pytest
 
 import optim
 import surfaces
-from ui.lessons import (
-    PRESETS,
-    MiniBatchSetup,
-    minibatch_playground_url,
-    playground_url,
-)
+from ui.minibatch_lesson import MiniBatchSetup, minibatch_playground_url
+from ui.presets import PRESETS
 
 
 def run_preset(key, clip_at=None):
@@ -136,7 +132,7 @@ def test_article_settings():
 @pytest.mark.parametrize("key", PRESETS)
 def test_playground_link_carries_the_preset(key):
     preset = PRESETS[key]
-    query = dict(parse_qsl(urlparse(playground_url(preset)).query))
+    query = dict(parse_qsl(urlparse(preset.playground_link()).query))
     assert query["surface"] == preset.surface.name
     assert (float(query["x0"]), float(query["y0"])) == preset.settings.start
     assert int(query["steps"]) == preset.settings.steps

@@ -7,7 +7,14 @@ import pytest
 
 import optim
 from lab.regression import RegressionCost, batch_labels, make_linear_data, minibatch_run
-from viz.minibatch import batches_figure, loss_figure, on_common_clock, run_label, thin
+from viz.encode import decode
+from viz.minibatch import (
+    batch_run_label,
+    batches_figure,
+    loss_clocks_figure,
+    on_common_clock,
+    thin,
+)
 from viz.step_anatomy import ANATOMY_OPTIMIZERS, arrow_annotations, scale_figure, step_anatomy
 
 COST = RegressionCost(make_linear_data(120, 0.5, seed=2))
@@ -37,27 +44,28 @@ def test_common_clock_holds_each_run_at_its_latest_point():
     np.testing.assert_array_equal(points[-1, 1], mini.path[-1])
 
 
-def test_loss_figure_has_three_clocks_per_run_with_consistent_x():
+def test_loss_clocks_figure_has_three_clocks_per_run_with_consistent_x():
     full, sgd = runs(120, 1)
-    named = {run_label(r, 120): r for r in (full, sgd)}
+    named = {batch_run_label(r, 120): r for r in (full, sgd)}
     assert list(named) == ["full batch (120)", "SGD (batch 1)"]
-    fig = loss_figure(named, {n: "#000" for n in named}, COST.minimum_value)
-    assert len(fig.data) == 6
-    sgd_traces = [t for t in fig.data if t.name == "SGD (batch 1)"]
-    iteration, epoch, examples = (np.asarray(t.x, dtype=float) for t in sgd_traces)
+    fig = loss_clocks_figure(named, {n: "#000" for n in named}, COST.minimum_value)
+    assert len(fig["data"]) == 6
+    sgd_traces = [t for t in fig["data"] if t["name"] == "SGD (batch 1)"]
+    iteration, epoch, examples = (decode(t["x"]).astype(float) for t in sgd_traces)
     np.testing.assert_allclose(epoch * 120, examples)
     assert iteration[-1] == 4 * 120 and len(iteration) <= 600  # thinned, last point kept
-    np.testing.assert_allclose(sgd_traces[0].y[-1], sgd.loss[-1])
-    assert len(fig.to_json()) < 120_000
+    np.testing.assert_allclose(decode(sgd_traces[0]["y"])[-1], sgd.loss[-1])
+    assert len(json.dumps(fig)) < 120_000
 
 
 def test_batches_figure_colours_every_point_by_its_batch():
     labels = batch_labels(120, 25, seed=0)
     fig = batches_figure(COST.data, labels, COST.optimum)
-    np.testing.assert_array_equal(np.asarray(fig.data[0].marker.color), labels)
-    assert "5 batches" in fig.layout.title.text
+    data, line = fig["data"]
+    np.testing.assert_array_equal(decode(data["marker"]["color"]), labels)
+    assert "5 batches" in fig["layout"]["title"]["text"]
     w, b = COST.optimum
-    np.testing.assert_allclose(fig.data[1].y, w * np.asarray(fig.data[1].x) + b)
+    np.testing.assert_allclose(decode(line["y"]), w * decode(line["x"]) + b)
 
 
 def quadratic_grad(p):
@@ -119,9 +127,9 @@ def test_velocity_arrow_only_where_gradients_are_averaged():
 def test_scale_figure_shows_sqrt_v_only_for_adaptive_methods():
     path = np.array([[1.0, -2.0], [0.9, -1.9], [0.8, -1.8]])
     anatomy = step_anatomy("rmsprop", SETTINGS["rmsprop"], path, quadratic_grad)
-    assert len(scale_figure(anatomy, 1, adaptive=True).data) == 4
-    assert len(scale_figure(anatomy, 1, adaptive=False).data) == 2
-    json.loads(scale_figure(anatomy, 1, adaptive=True).to_json())
+    assert len(scale_figure(anatomy, 1, adaptive=True)["data"]) == 4
+    assert len(scale_figure(anatomy, 1, adaptive=False)["data"]) == 2
+    json.dumps(scale_figure(anatomy, 1, adaptive=True))  # JSON-ready, as the page sends it
 
 
 def test_unknown_optimizer_has_no_anatomy():

@@ -13,8 +13,7 @@ from lab import History
 from lab.regression import RegressionCost, make_linear_data, minibatch_run
 from viz.axes import log_axis, log_ticks
 from viz.loss import loss_figure
-from viz.minibatch import loss_figure as minibatch_loss_figure
-from viz.minibatch import run_label
+from viz.minibatch import batch_run_label, loss_clocks_figure
 from viz.step_anatomy import scale_figure, step_anatomy, step_size_figure
 from viz.training import curves_figure
 from viz.trajectory import Trajectory
@@ -81,8 +80,8 @@ COST = RegressionCost(make_linear_data(200, 0.5, seed=0))
 
 def minibatch_chart():
     runs = [minibatch_run(optim.gd(lr=0.1), COST, b, 5) for b in (200, 16)]
-    named = {run_label(r, 200): r for r in runs}
-    return minibatch_loss_figure(named, dict.fromkeys(named, "#000000"), COST.minimum_value)
+    named = {batch_run_label(r, 200): r for r in runs}
+    return loss_clocks_figure(named, dict.fromkeys(named, "#000000"), COST.minimum_value)
 
 
 def history(label: str, losses) -> History:
@@ -110,9 +109,9 @@ def anatomy_charts():
 
 def every_log_axis() -> list[tuple[str, dict]]:
     """(chart, axis settings) of every log axis the viz modules draw."""
-    mini = minibatch_chart().to_dict()["layout"]
+    mini = minibatch_chart()["layout"]
     lab = curves_figure([history("GD", 0.7 * 0.8 ** np.arange(30))], ["#000000"])["layout"]
-    scale, steps = (fig.to_dict()["layout"]["yaxis"] for fig in anatomy_charts())
+    scale, steps = (fig["layout"]["yaxis"] for fig in anatomy_charts())
     return [
         ("mini-batch loss", mini["yaxis"]),
         ("training lab loss", lab["yaxis"]),
@@ -129,7 +128,7 @@ def test_every_log_axis_in_viz_labels_full_values(chart, axis):
 
 
 def test_minibatch_default_shows_tenths_as_tenths():
-    axis = minibatch_chart().to_dict()["layout"]["yaxis"]
+    axis = minibatch_chart()["layout"]["yaxis"]
     assert dict(zip(axis["ticktext"], axis["tickvals"], strict=True))["0.5"] == 0.5
     assert {"0.2", "0.5", "1", "2", "5"} <= set(axis["ticktext"])
 

@@ -13,8 +13,12 @@ import surfaces
 from lab.regression import RegressionCost, make_linear_data, minibatch_run
 from viz.encode import decode
 from viz.loss import loss_figure
-from viz.minibatch import FULL_BATCH_COLOUR, emphasise_full_batch, run_label
-from viz.minibatch import loss_figure as minibatch_loss_figure
+from viz.minibatch import (
+    FULL_BATCH_COLOUR,
+    batch_run_label,
+    loss_clocks_figure,
+    solid_full_batch_path,
+)
 from viz.trajectory import Trajectory, trajectory_figure
 
 CONTOUR_MAP = ("#f3f1e7", "#a9cbe0", "#5d93b8")  # viz.background's pale end down to its middle
@@ -129,36 +133,37 @@ COST = RegressionCost(make_linear_data(200, 0.5, seed=0))
 
 def minibatch_pair(lr: float, batch: int, epochs: int = 5):
     full, small = (minibatch_run(optim.gd(lr=lr), COST, b, epochs) for b in (200, batch))
-    return {run_label(full, 200): full, run_label(small, 200): small}
+    return {batch_run_label(full, 200): full, batch_run_label(small, 200): small}
 
 
 def test_minibatch_chart_keeps_the_full_batch_readable_when_sgd_diverges():
     runs = minibatch_pair(lr=1.0, batch=1)
     full, sgd = runs.values()
     assert full.diverged_at < 0 < sgd.diverged_at
-    fig = minibatch_loss_figure(runs, dict.fromkeys(runs, "#555555"), COST.minimum_value)
-    low, high = fig.layout.yaxis.range
+    fig = loss_clocks_figure(runs, dict.fromkeys(runs, "#555555"), COST.minimum_value)
+    go.Figure(fig)  # a valid figure
+    low, high = fig["layout"]["yaxis"]["range"]
     reference = np.log10(np.r_[full.loss, COST.minimum_value])
     assert low <= reference.min() and high >= reference.max()
     assert high - low <= 1.2 * (reference.max() - reference.min())
     for panel in ("yaxis", "yaxis2", "yaxis3"):  # matched panels share the log type
-        assert fig.layout[panel].type == "log"
-    sgd_lines = [t for t in fig.data if t.name == "SGD (batch 1)" and t.mode == "lines"]
+        assert fig["layout"][panel]["type"] == "log"
+    sgd_lines = [t for t in fig["data"] if t["name"] == "SGD (batch 1)" and t["mode"] == "lines"]
     cut = first_exit(np.log10(sgd.loss[: sgd.diverged_at]), low, high)
-    np.testing.assert_allclose(sgd_lines[0].y, sgd.loss[:cut])
-    crosses = [t for t in fig.data if t.mode == "markers+text"]
-    assert len(crosses) == 3 and crosses[0].text == ("diverged at iteration 23",)
-    assert all(c.y == (sgd.loss[cut - 1],) for c in crosses)
+    np.testing.assert_allclose(decode(sgd_lines[0]["y"]), sgd.loss[:cut])
+    crosses = [t for t in fig["data"] if t["mode"] == "markers+text"]
+    assert len(crosses) == 3 and list(crosses[0]["text"]) == ["diverged at iteration 23"]
+    assert all(list(c["y"]) == [sgd.loss[cut - 1]] for c in crosses)
 
 
 def test_minibatch_chart_draws_the_full_batch_on_top_with_a_dot_per_update():
     runs = minibatch_pair(lr=0.1, batch=16)
-    fig = minibatch_loss_figure(runs, dict.fromkeys(runs, "#555555"), COST.minimum_value)
-    names = [t.name for t in fig.data]
+    fig = loss_clocks_figure(runs, dict.fromkeys(runs, "#555555"), COST.minimum_value)
+    names = [t["name"] for t in fig["data"]]
     assert names[-3:] == ["full batch (200)"] * 3  # drawn last, so on top
-    full = fig.data[-3]
-    assert full.mode == "lines+markers" and len(full.x) == 6  # 5 epochs = 5 updates + start
-    assert fig.data[-1].showlegend is False and full.showlegend is True
+    full = fig["data"][-3]
+    assert full["mode"] == "lines+markers" and len(decode(full["x"])) == 6  # 5 updates + start
+    assert fig["data"][-1]["showlegend"] is False and full["showlegend"] is True
 
 
 def luminance(colour: str) -> float:
@@ -178,13 +183,13 @@ def test_full_batch_colour_stands_out_on_the_contour_map(background):
     assert contrast(FULL_BATCH_COLOUR, background) >= 3.0
 
 
-def test_emphasise_full_batch_recolours_only_the_full_batch_and_draws_its_path_solid():
+def test_solid_full_batch_path_draws_only_the_full_batch_path_solid_in_its_colour():
     runs = minibatch_pair(lr=0.1, batch=16)
     drawn = [
         Trajectory(label, colour, run.path, COST(run.path))
-        for (label, run), colour in zip(runs.items(), ("#f3f1e7", "#e4572e"), strict=True)
+        for (label, run), colour in zip(runs.items(), (FULL_BATCH_COLOUR, "#e4572e"), strict=True)
     ]
-    fig = emphasise_full_batch(trajectory_figure(COST, drawn, trail=None), "full batch (200)")
+    fig = solid_full_batch_path(trajectory_figure(COST, drawn, trail=None), "full batch (200)")
     go.Figure(fig)
     full = [t for t in fig["data"] if t.get("legendgroup") == "full batch (200)"]
     other = [t for t in fig["data"] if t.get("legendgroup") == "mini-batch (16)"]
@@ -199,3 +204,5 @@ def test_emphasise_full_batch_recolours_only_the_full_batch_and_draws_its_path_s
     path = next(t for t in full if t["name"] == "full batch (200) path")
     assert path["line"]["dash"] == "solid" and path["line"]["width"] >= 2
     assert path["mode"] == "lines+markers" and path["opacity"] == 1.0
+    other_path = next(t for t in other if t["name"] == "mini-batch (16) path")
+    assert other_path["line"]["dash"] == "dot" and other_path["mode"] == "lines"

@@ -2,19 +2,13 @@
 
 import streamlit as st
 
+from ui.ewa_lesson import ewa_chart, stock_series
 from ui.figures import show
-from ui.lessons import (
-    PRESETS,
-    MiniBatchSetup,
-    begin_page,
-    cached_stock_series,
-    end_page,
-    minibatch_playground_url,
-    minibatch_race,
-    playground_button,
-    show_preset,
-)
-from viz.ewa import ARTICLE_BETAS, ewa_figure
+from ui.lesson_page import begin_page, end_page
+from ui.minibatch_lesson import MiniBatchSetup, minibatch_playground_url, minibatch_race
+from ui.playground_link import playground_button
+from ui.presets import PRESETS, show_preset
+from viz.ewa import ARTICLE_BETAS
 
 EXTRA = {"minibatch": "Mini-batch against full-batch gradient descent", "ewa": "EWA of a stock"}
 FIGURES = {key: preset.title for key, preset in PRESETS.items()} | EXTRA
@@ -44,9 +38,8 @@ elif chosen == "minibatch":
     st.caption(setup.caption())
     playground_button(minibatch_playground_url(setup), key="figure_minibatch_open")
 else:
-    dates, prices = cached_stock_series("AAPL")
-    figure = ewa_figure(dates, prices, ARTICLE_BETAS, series_name="Apple (AAPL)", x_title="week")
-    st.plotly_chart(figure, key="figure_ewa")
+    dates, prices = stock_series("AAPL")
+    show(ewa_chart(dates, prices, None, False, "Apple (AAPL)", "week"), key="figure_ewa")
     st.caption(
         "Weekly Apple prices 2018–2019 from plotly's bundled `stocks` data (normalised to 1 on "
         f"2018-01-01); β = {', '.join(f'{b:g}' for b in ARTICLE_BETAS)}; v₀ = 0, no bias "

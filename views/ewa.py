@@ -2,22 +2,13 @@
 
 import streamlit as st
 
+from lab.series import MAX_CSV_BYTES, SeriesFileError, read_series_csv
+from ui.ewa_lesson import STOCK_NAMES, ewa_chart, stock_series, weights_chart
 from ui.figures import show
 from ui.knobs import Knob, knob_widget
-from ui.lessons import (
-    MAX_CSV_BYTES,
-    PRESETS,
-    STOCK_NAMES,
-    SeriesFileError,
-    begin_page,
-    cached_stock_series,
-    end_page,
-    ewa_chart,
-    lesson_header,
-    playground_button,
-    read_series_csv,
-    weights_chart,
-)
+from ui.lesson_page import begin_page, end_page, lesson_header
+from ui.playground_link import playground_button
+from ui.presets import PRESETS
 from ui.url_state import Flag
 from viz.ewa import ARTICLE_BETAS, window
 
@@ -84,7 +75,7 @@ if source == "stock":
         default="AAPL",
         format_func=lambda s: f"{STOCK_NAMES[s]} ({s})",
     )
-    x, values = cached_stock_series(symbol)
+    x, values = stock_series(symbol)
     name, x_title = f"{STOCK_NAMES[symbol]} (weekly, 2018-01-01 = 1)", "week"
 else:
     upload = controls[1].file_uploader(
@@ -121,5 +112,7 @@ st.markdown(
     "Momentum is this average taken over gradients. See it smooth gradient descent's zig-zag "
     "in a ravine, with your β:"
 )
-playground_button(PRESETS["ravine"].with_run_values(1, beta=own_beta), key="ewa_open")
+playground_button(
+    PRESETS["ravine"].with_run_values(1, beta=own_beta).playground_link(), key="ewa_open"
+)
 end_page(url, warnings)

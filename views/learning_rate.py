@@ -4,15 +4,8 @@ import streamlit as st
 
 import optim
 from ui.figures import show
-from ui.lessons import (
-    PRESETS,
-    begin_page,
-    edit_runs,
-    end_page,
-    fragment_done,
-    lesson_header,
-    show_preset,
-)
+from ui.lesson_page import begin_page, end_page, fragment_done, lesson_header
+from ui.presets import PRESETS, edit_runs, show_preset
 from ui.race import loss_chart
 
 url = begin_page()

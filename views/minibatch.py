@@ -6,19 +6,15 @@ import optim
 from lab.regression import MAX_EPOCHS
 from ui.figures import show
 from ui.knobs import Knob, knob_widget
-from ui.lessons import (
+from ui.lesson_page import begin_page, end_page, fragment_done, lesson_header
+from ui.minibatch_lesson import (
     MiniBatchSetup,
-    begin_page,
-    end_page,
-    fragment_done,
-    lesson_header,
     minibatch_charts,
     minibatch_playground_url,
     minibatch_race,
     minibatch_runs,
-    playground_button,
 )
-from viz.minibatch import emphasise_full_batch
+from ui.playground_link import playground_button
 
 DEFAULTS = MiniBatchSetup()
 KNOBS = {  # field of MiniBatchSetup -> its control
@@ -74,10 +70,9 @@ def minibatch_lesson():
         return
 
     batches, losses = minibatch_charts(setup)
-    full_batch = next(iter(runs))  # minibatch_runs names the full batch first
     left, right = st.columns([3, 2])
     with left:
-        show(emphasise_full_batch(minibatch_race(setup), full_batch), key="minibatch_race")
+        show(minibatch_race(setup), key="minibatch_race")
     with right:
         cost = setup.cost()
         show(batches, key="minibatch_data")
@@ -88,7 +83,7 @@ def minibatch_lesson():
                 f"final J = {run.loss[-1]:.4g} "
                 f"(minimum {cost.minimum_value:.4g}){note}"
             )
-    show(emphasise_full_batch(losses, full_batch), key="minibatch_loss")
+    show(losses, key="minibatch_loss")
     st.caption(setup.caption())
     playground_button(minibatch_playground_url(setup), key="minibatch_open")
     fragment_done(url)

@@ -6,17 +6,8 @@ import optim
 from ui.engine import get_background, get_surface
 from ui.figures import show
 from ui.knobs import Knob, knob_widget
-from ui.lessons import (
-    PRESETS,
-    begin_page,
-    edit_runs,
-    end_page,
-    fragment_done,
-    lesson_header,
-    preset_trajectories,
-    show_preset,
-    update_rules,
-)
+from ui.lesson_page import begin_page, end_page, fragment_done, lesson_header, update_rules
+from ui.presets import PRESETS, edit_runs, preset_trajectories, show_preset
 from ui.race import loss_chart
 from viz.step_anatomy import AVERAGING_OPTIMIZERS, scale_figure, step_anatomy, step_figure
 
@@ -96,7 +87,7 @@ def comparison_section():
     with plot:
         show(step_figure(surface, background, trajectory, anatomy, t), key="anatomy_step")
     with scales:
-        st.plotly_chart(scale_figure(anatomy, t, anatomy.adaptive), key="anatomy_scale")
+        show(scale_figure(anatomy, t, anatomy.adaptive), key="anatomy_scale")
         rows = ("grad", "velocity", "scale", "effective_lr", "step")
         st.dataframe(
             {

@@ -5,17 +5,10 @@ from dataclasses import replace
 import streamlit as st
 
 import optim
+from ui.figures import show
 from ui.knobs import Knob, knob_widget
-from ui.lessons import (
-    PRESETS,
-    begin_page,
-    edit_runs,
-    end_page,
-    fragment_done,
-    lesson_header,
-    preset_trajectories,
-    show_preset,
-)
+from ui.lesson_page import begin_page, end_page, fragment_done, lesson_header
+from ui.presets import PRESETS, edit_runs, preset_trajectories, show_preset
 from ui.url_state import Flag
 from viz.step_anatomy import step_size_figure
 
@@ -90,7 +83,7 @@ and watch the step-size chart: the spike at the wall is tamed.
         replace(unclipped_run, label="without clipping", color="#e4572e"),
         replace(clipped_run, label=f"clipped at {clip_at:g}", color="#2e86ab"),
     ]
-    st.plotly_chart(step_size_figure(both, dashes={0: "dot"}), key="cliff_steps")
+    show(step_size_figure(both, dashes={0: "dot"}), key="cliff_steps")
     fragment_done(url)
 
 

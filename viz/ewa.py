@@ -1,4 +1,4 @@
-"""Figures of the exponentially-weighted-average lesson (pure: data in, plotly figure out).
+"""Figures of the exponentially-weighted-average lesson (pure: data in, figure dict out).
 
 The average of a series θ₁, θ₂, … with v₀ = 0 is
 
@@ -19,24 +19,12 @@ import numpy as np
 import plotly.graph_objects as go
 
 import optim
+from viz.layout import lesson_layout
 
 ARTICLE_BETAS = (0.8, 0.9, 0.95, 0.98)
 # one colour per β, light (short memory) to dark (long memory), readable on white
 BETA_COLOURS = ("#f4a259", "#e4572e", "#a23b72", "#2e1760")
 RAW_COLOUR = "#9aa5b1"
-
-
-def lesson_layout(fig: go.Figure, title: str, x_title: str, height: int, **extra) -> go.Figure:
-    """The look every lesson line chart shares: title, x title, height, legend underneath."""
-    fig.update_layout(
-        title=title,
-        xaxis_title=x_title,
-        height=height,
-        margin={"l": 60, "r": 20, "t": 50, "b": 40},
-        legend={"orientation": "h", "y": -0.22},
-        **extra,
-    )
-    return fig
 
 
 def window(beta: float) -> float:
@@ -59,7 +47,7 @@ def ewa_figure(
     bias_correction: bool = False,
     series_name: str = "series",
     x_title: str = "",
-) -> go.Figure:
+) -> dict:
     """The raw series as faint markers, one EWA curve per β on top, `own_beta` dashed; an
     `own_beta` among `betas` is not drawn twice: that curve's name says it is yours."""
     duplicate = own_beta is not None and any(math.isclose(own_beta, b) for b in betas)
@@ -97,7 +85,7 @@ def ewa_figure(
     return lesson_layout(fig, title, x_title, 440, yaxis_title=series_name)
 
 
-def weights_figure(betas: Sequence[float] = ARTICLE_BETAS, lookback: int = 80) -> go.Figure:
+def weights_figure(betas: Sequence[float] = ARTICLE_BETAS, lookback: int = 80) -> dict:
     """The weight (1 − β)β^k of the point k steps back, with the window 1/(1 − β) marked."""
     k = np.arange(lookback)
     fig = go.Figure()

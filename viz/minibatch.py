@@ -1,4 +1,4 @@
-"""Figures of the mini-batch lesson (pure: runs in, plotly figures out).
+"""Figures of the mini-batch lesson (pure: runs in, figure dicts out).
 
 Runs with different batch sizes make different numbers of updates per epoch, so they are
 compared on three clocks: iterations (updates made), epochs (passes over the data) and examples
@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots
 
 from lab.regression import LinearData, MiniBatchRun
 from viz.axes import log_axis
-from viz.ewa import lesson_layout
+from viz.layout import lesson_layout
 from viz.loss import LossAxis, divergence_marker, leaves_upwards, loss_axis
 
 MAX_CURVE_POINTS = 600
@@ -31,7 +31,7 @@ def thin(length: int, most: int = MAX_CURVE_POINTS) -> np.ndarray:
     return np.unique(np.linspace(0, length - 1, most).round().astype(int))
 
 
-def run_label(run: MiniBatchRun, size: int) -> str:
+def batch_run_label(run: MiniBatchRun, size: int) -> str:
     """'full batch (m)', 'SGD (batch 1)' or 'mini-batch (b)'."""
     if run.batch_size >= size:
         return f"full batch ({size})"
@@ -108,9 +108,9 @@ def _clock_traces(name, run, style: dict, drawn: int, axis: LossAxis, extents: d
             yield col, marker | common
 
 
-def loss_figure(
+def loss_clocks_figure(
     runs: Mapping[str, MiniBatchRun], colours: Mapping[str, str], minimum: float
-) -> go.Figure:
+) -> dict:
     """Full-data loss J of each run against iterations, epochs and examples processed; the
     full batch drawn last (on top), the y axis as ``loss_axis_for`` says."""
     fig = make_subplots(
@@ -135,7 +135,7 @@ def loss_figure(
     return lesson_layout(fig, "", "", 330)
 
 
-def batches_figure(data: LinearData, labels: np.ndarray, line: tuple[float, float]) -> go.Figure:
+def batches_figure(data: LinearData, labels: np.ndarray, line: tuple[float, float]) -> dict:
     """The data coloured by the batch each point falls in (first epoch), with the fitted line."""
     count = int(labels.max()) + 1
     fig = go.Figure(
@@ -169,17 +169,13 @@ def batches_figure(data: LinearData, labels: np.ndarray, line: tuple[float, floa
     return lesson_layout(fig, f"Data by batch, epoch 1 ({batches})", "x", 360, yaxis_title="y")
 
 
-def emphasise_full_batch(figure: dict, label: str, colour: str = FULL_BATCH_COLOUR) -> dict:
-    """``figure`` (a race from ``viz.trajectory`` or a loss chart, as a dict) with the traces
-    of run ``label`` drawn in ``colour`` and, in the race, its path solid with a dot at each
-    update: the full batch makes one long step an epoch, which a faint dotted line hides."""
+def solid_full_batch_path(figure: dict, label: str) -> dict:
+    """``figure`` (a race from ``viz.trajectory``, as a dict) with run ``label``'s full path
+    drawn solid with a dot at each update: the full batch makes one long step an epoch, which
+    the race's faint dotted path would hide."""
     for trace in figure["data"]:
-        if trace.get("legendgroup") != label:
-            continue
-        for part in ("line", "marker"):
-            if part in trace:
-                trace[part] = {**trace[part], "color": colour}
         if trace.get("name") == f"{label} path":  # viz.trajectory's full path, dotted and thin
+            colour = trace["line"]["color"]
             trace.update(mode="lines+markers", opacity=1.0, marker={"color": colour, "size": 6})
-            trace["line"] |= {"dash": "solid", "width": 2}
+            trace["line"] = {**trace["line"], "dash": "solid", "width": 2}
     return figure
