@@ -113,17 +113,10 @@ def train(
     """
     batch_size = len(data.y_train) if batch_size is None else batch_size
     _check_settings(data, optimizers, epochs, batch_size)
-    theta0 = network.init(seed)
     scorers = (network.backprop(len(data.y_train)), network.backprop(len(data.y_test)))
-    initial = _scores(scorers, theta0, data)
-    if not math.isfinite(initial[0][0]):
-        raise ValueError("loss: not finite at the initial weights; check the data and network")
-
-    histories = [History(label, params=theta0) for label, _ in optimizers]
-    states = [opt.init(theta0) for _, opt in optimizers]
+    histories = _initial_histories(network, data, optimizers, seed, scorers)
+    states = [opt.init(histories[0].params) for _, opt in optimizers]  # one start for all
     seconds = [0.0] * len(optimizers)
-    for history in histories:
-        history.record(0, 0.0, *initial)
     progress = Progress(0, epochs, histories)
     if callback:
         callback(progress)
@@ -154,6 +147,19 @@ def train(
         if callback:
             callback(progress)
     return TrainingResult(histories, epochs, epoch, stopped=epoch < epochs)
+
+
+def _initial_histories(network: MLP, data: Dataset, optimizers, seed: int, scorers) -> list:
+    """One History per (label, optimizer), each holding the weights ``network.init(seed)`` and
+    their scores as epoch 0; ValueError when the loss there is not finite."""
+    theta0 = network.init(seed)
+    initial = _scores(scorers, theta0, data)
+    if not math.isfinite(initial[0][0]):
+        raise ValueError("loss: not finite at the initial weights; check the data and network")
+    histories = [History(label, params=theta0) for label, _ in optimizers]
+    for history in histories:
+        history.record(0, 0.0, *initial)
+    return histories
 
 
 def _scores(scorers: tuple, params: np.ndarray, data: Dataset) -> tuple[tuple, tuple]:

@@ -103,6 +103,54 @@ def _run_traces(path: _LiftedPath, trail: int, full_path: bool) -> list[dict]:
     return traces
 
 
+def _lifted_paths(surface, runs, grid, floor: float, top: float, lift: float, decimals: int):
+    """Each run's path at the height of its values on the surface's height map, lifted by
+    ``lift`` so a point on the surface is not hidden by it."""
+    paths = []
+    for run in runs:
+        with np.errstate(all="ignore"):
+            heights = height_map(np.asarray(run.values, float), floor, top, grid.log) + lift
+        paths.append(_LiftedPath(run, surface.domain, heights, decimals))
+    return paths
+
+
+def _frames(paths, shown: np.ndarray, texts: list[str], trail: int, moving) -> list[dict]:
+    """One frame per shown step: each path's trail and current point (the traces at indices
+    ``moving``), and the step counter as the chart's title."""
+    return [
+        {
+            "name": str(step),
+            "data": [trace for path in paths for trace in path.moving(step, trail)],
+            "traces": moving,
+            "layout": {"title": {"text": text}},
+        }
+        for step, text in zip(shown.tolist(), texts, strict=True)
+    ]
+
+
+def _scene_layout(domain, log: bool, counter: str) -> dict:
+    """The chart's layout: the scene's axes on the domain (z: J or its log), its aspect and
+    camera, and the step counter ``counter`` as the title, under the legend."""
+    (x0, x1), (y0, y1) = domain
+    z_title = "log₁₀(J − min + δ)" if log else "J"
+    return {
+        "height": HEIGHT,
+        "margin": MARGIN | {"l": 0, "r": 0, "t": 30},
+        # the step counter, under the legend (the mode bar takes the top-right corner)
+        "title": {"text": counter, "x": 0, "xanchor": "left", "xref": "paper", "y": 0.93},
+        "scene": {
+            "xaxis": {"title": {"text": "θ₁"}, "range": [x0, x1]},
+            "yaxis": {"title": {"text": "θ₂"}, "range": [y0, y1]},
+            "zaxis": {"title": {"text": z_title}},
+            "aspectmode": "manual",
+            "aspectratio": {"x": 1, "y": aspect_of(domain), "z": 0.6},
+            "camera": CAMERA,
+        },
+        "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
+        "uirevision": "surface3d",
+    }
+
+
 def surface_3d_figure(
     surface,
     runs: list[Trajectory],
@@ -124,11 +172,7 @@ def surface_3d_figure(
     full_path = trail is None
     trail = 10 if full_path else max(1, int(trail))
 
-    paths = []
-    for run in runs:
-        with np.errstate(all="ignore"):
-            heights = height_map(np.asarray(run.values, float), floor, top, grid.log) + lift
-        paths.append(_LiftedPath(run, domain, heights, decimals))
+    paths = _lifted_paths(surface, runs, grid, floor, top, lift, decimals)
     data, moving = [_surface_trace(grid, z)], []
     for path in paths:
         traces = _run_traces(path, trail, full_path)
@@ -137,32 +181,7 @@ def surface_3d_figure(
 
     shown, stops = animated_steps(runs, domain, max_frames)
     texts = counter_texts(runs, shown, "<b>step {}</b>".format)
-    frames = [
-        {
-            "name": str(step),
-            "data": [trace for path in paths for trace in path.moving(step, trail)],
-            "traces": moving,
-            "layout": {"title": {"text": text}},
-        }
-        for step, text in zip(shown.tolist(), texts, strict=True)
-    ]
-    z_title = "log₁₀(J − min + δ)" if grid.log else "J"
-    layout = {
-        "height": HEIGHT,
-        "margin": MARGIN | {"l": 0, "r": 0, "t": 30},
-        # the step counter, under the legend (the mode bar takes the top-right corner)
-        "title": {"text": texts[0], "x": 0, "xanchor": "left", "xref": "paper", "y": 0.93},
-        "scene": {
-            "xaxis": {"title": {"text": "θ₁"}, "range": [x0, x1]},
-            "yaxis": {"title": {"text": "θ₂"}, "range": [y0, y1]},
-            "zaxis": {"title": {"text": z_title}},
-            "aspectmode": "manual",
-            "aspectratio": {"x": 1, "y": aspect_of(domain), "z": 0.6},
-            "camera": CAMERA,
-        },
-        "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
-        "uirevision": "surface3d",
-    }
-    controls = animation_controls(stops, frame_ms, redraw=True)
-    layout |= controls
+    frames = _frames(paths, shown, texts, trail, moving)
+    layout = _scene_layout(domain, grid.log, texts[0])
+    layout |= animation_controls(stops, frame_ms, redraw=True)
     return {"data": data, "layout": layout, "frames": frames}

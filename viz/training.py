@@ -207,6 +207,62 @@ def probability_grid(
     return xs, ys, p.reshape(resolution, resolution)
 
 
+def _probability_contour(xs, ys, p: np.ndarray, color: str, axes: tuple[str, str]) -> dict:
+    """p(class 1) on the grid (xs, ys) shaded from 0 to 1, its p = ½ line drawn in ``color``."""
+    return {
+        "type": "contour",
+        "x": typed(xs),
+        "y": typed(ys),
+        "z": typed(p.ravel()) | {"shape": f"{p.shape[0]}, {p.shape[1]}"},
+        "zmin": 0.0,
+        "zmax": 1.0,
+        "colorscale": BOUNDARY_SCALE,
+        "contours": {"start": 0.5, "end": 0.5, "size": 1.0, "coloring": "heatmap"},
+        "line": {"color": color, "width": 3},
+        "showscale": False,
+        "xaxis": axes[0],
+        "yaxis": axes[1],
+        "hovertemplate": "p(class 1) = %{z:.2f}<extra></extra>",
+    }
+
+
+def _panel_axes(suffix: str, axes, left: float, top: float, size, extent) -> dict:
+    """The x and y axes of one panel: from ``left`` and down from ``top`` (paper fractions),
+    ``size`` = (width, height), showing ``extent`` without tick labels."""
+    width, height = size
+    return {
+        f"xaxis{suffix}": {
+            "domain": [left, left + width],
+            "anchor": axes[1],
+            "range": list(extent[0]),
+            "showticklabels": False,
+        },
+        f"yaxis{suffix}": {
+            "domain": [top - height, top],
+            "anchor": axes[0],
+            "range": list(extent[1]),
+            "showticklabels": False,
+        },
+    }
+
+
+def _panel_title(history: History, color: str, left: float, top: float) -> dict:
+    """The panel's title at its top left: the optimizer, its test accuracy, its divergence."""
+    accuracy = history.test_accuracy[-1]
+    return {
+        "text": f"<b>{history.label}</b> · test {accuracy:.1%}"
+        + (f" · diverged in epoch {history.diverged_at}" if history.diverged_at else ""),
+        "xref": "paper",
+        "yref": "paper",
+        "x": left,
+        "y": top,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"color": color if color.lower() != "#ffffff" else "#1d2733"},
+    }
+
+
 def boundaries_figure(
     network: MLP,
     histories: list[History],
@@ -234,53 +290,12 @@ def boundaries_figure(
         suffix = "" if i == 0 else str(i + 1)
         axes = (f"x{suffix}", f"y{suffix}")
         xs, ys, p = probability_grid(network, history.params, extent, resolution)
-        traces.append(
-            {
-                "type": "contour",
-                "x": typed(xs),
-                "y": typed(ys),
-                "z": typed(p.ravel()) | {"shape": f"{p.shape[0]}, {p.shape[1]}"},
-                "zmin": 0.0,
-                "zmax": 1.0,
-                "colorscale": BOUNDARY_SCALE,
-                "contours": {"start": 0.5, "end": 0.5, "size": 1.0, "coloring": "heatmap"},
-                "line": {"color": color, "width": 3},
-                "showscale": False,
-                "xaxis": axes[0],
-                "yaxis": axes[1],
-                "hovertemplate": "p(class 1) = %{z:.2f}<extra></extra>",
-            }
-        )
+        traces.append(_probability_contour(xs, ys, p, color, axes))
         traces += _points(data, axes=axes, legend=i == 0)
         left = col * (width + gap)
         top = 1 - row * (height + 2 * gap)
-        layout[f"xaxis{suffix}"] = {
-            "domain": [left, left + width],
-            "anchor": axes[1],
-            "range": list(extent[0]),
-            "showticklabels": False,
-        }
-        layout[f"yaxis{suffix}"] = {
-            "domain": [top - height, top],
-            "anchor": axes[0],
-            "range": list(extent[1]),
-            "showticklabels": False,
-        }
-        accuracy = history.test_accuracy[-1]
-        layout.setdefault("annotations", []).append(
-            {
-                "text": f"<b>{history.label}</b> · test {accuracy:.1%}"
-                + (f" · diverged in epoch {history.diverged_at}" if history.diverged_at else ""),
-                "xref": "paper",
-                "yref": "paper",
-                "x": left,
-                "y": top,
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "font": {"color": color if color.lower() != "#ffffff" else "#1d2733"},
-            }
-        )
+        layout |= _panel_axes(suffix, axes, left, top, (width, height), extent)
+        layout.setdefault("annotations", []).append(_panel_title(history, color, left, top))
     layout |= {
         "height": panel_height * rows + 60,
         "margin": {"l": 10, "r": 10, "t": 30, "b": 10},

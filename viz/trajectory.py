@@ -536,6 +536,75 @@ def animated_steps(
     return shown, shown[frame_steps(len(shown) - 1, SLIDER_STOPS)]  # every frame up to 100
 
 
+def _panel_traces(
+    surface,
+    runs,
+    paths,
+    grid: PanelLayout,
+    background: Background,
+    *,
+    side: bool,
+    trail: int,
+    full_path: bool,
+    clickable: int,
+    decimals: int,
+) -> tuple[list[dict], list[int], dict]:
+    """Every panel's still traces (background image, contours, markers, clickable grid) and
+    each run's trail and current point: (traces, indices of the moving ones, layout with axes,
+    images and, side by side, the panels' titles)."""
+    domain = surface.domain
+    lines = (background.lines_x, background.lines_y)
+    data: list[dict] = []
+    moving: list[int] = []
+    layout: dict = {"images": [], "annotations": []}
+    for index in range(len(grid.x_domains)):
+        axes = _axis_names(index)
+        layout |= _panel_axes(index, grid, domain)
+        layout["images"].append(_background_image(background.image, axes, domain))
+        data += _static_traces(surface, lines, axes, clickable, decimals)
+        if side:
+            layout["annotations"].append(
+                _panel_title(runs[index], grid.x_domains[index], grid.y_domains[index])
+            )
+        for run in [runs[index]] if side else runs:
+            traces = _run_traces(run, paths[id(run)], axes, trail, full_path, not side)
+            moving += [len(data) + len(traces) - 2, len(data) + len(traces) - 1]
+            data += traces
+    return data, moving, layout
+
+
+def _frames(runs, paths, shown: np.ndarray, texts: list[str], trail: int, moving) -> list[dict]:
+    """One frame per shown step: each run's trail and current point, then the counter's text,
+    for the traces at indices ``moving``."""
+    return [
+        {
+            "name": str(step),
+            "data": [trace for run in runs for trace in paths[id(run)].moving(step, trail)]
+            + [{"text": [text]}],
+            "traces": moving,
+        }
+        for step, text in zip(shown.tolist(), texts, strict=True)
+    ]
+
+
+def _figure_layout(layout: dict, grid: PanelLayout, controls: dict, height: int | None) -> dict:
+    """The panels' ``layout`` completed: Play/Pause and slider (``controls``, whose slider
+    labels join the annotations), height, margins, colours, click mode and legend."""
+    layout["annotations"] += controls.pop("annotations")
+    layout.update(
+        height=height or grid.height,
+        margin=MARGIN | {"t": grid.margin_top, "pad": 0},
+        plot_bgcolor="#17324d",
+        hovermode="closest",
+        dragmode=False,
+        clickmode="event+select",
+        legend={"orientation": "h", "x": grid.x_domains[0][0], "y": 1.02, "yanchor": "bottom"},
+        uirevision="trajectories",
+        **controls,
+    )
+    return layout
+
+
 def trajectory_figure(
     surface,
     runs: list[Trajectory],
@@ -560,52 +629,19 @@ def trajectory_figure(
     decimals = decimals_for(max(domain[0][1] - domain[0][0], domain[1][1] - domain[1][0]))
     if background is None:
         background = surface_background(surface, line_resolution=background_lines(panels))
-    lines = (background.lines_x, background.lines_y)
 
     paths = {id(run): _RoundedPath(run, decimals) for run in runs}
     side = panels == "side" and bool(runs)
     grid = panel_layout(domain, len(runs) if side else 1, side)
-    data: list[dict] = []
-    moving: list[int] = []
-    layout: dict = {"images": [], "annotations": []}
-    for index in range(len(grid.x_domains)):
-        axes = _axis_names(index)
-        layout |= _panel_axes(index, grid, domain)
-        layout["images"].append(_background_image(background.image, axes, domain))
-        data += _static_traces(surface, lines, axes, clickable, decimals)
-        if side:
-            layout["annotations"].append(
-                _panel_title(runs[index], grid.x_domains[index], grid.y_domains[index])
-            )
-        for run in [runs[index]] if side else runs:
-            traces = _run_traces(run, paths[id(run)], axes, trail, full_path, not side)
-            moving += [len(data) + len(traces) - 2, len(data) + len(traces) - 1]
-            data += traces
+    data, moving, layout = _panel_traces(
+        surface, runs, paths, grid, background,
+        side=side, trail=trail, full_path=full_path, clickable=clickable, decimals=decimals,
+    )  # fmt: skip
 
     shown, stops = animated_steps(runs, domain, max_frames)
     texts = counter_texts(runs, shown, counter)
     moving.append(len(data))
     data.append(_step_counter(domain, _axis_names(grid.columns - 1 if side else 0), texts[0], side))
-    frames = [
-        {
-            "name": str(step),
-            "data": [trace for run in runs for trace in paths[id(run)].moving(step, trail)]
-            + [{"text": [text]}],
-            "traces": moving,
-        }
-        for step, text in zip(shown.tolist(), texts, strict=True)
-    ]
-    controls = animation_controls(stops, frame_ms)
-    layout["annotations"] += controls.pop("annotations")
-    layout.update(
-        height=height or grid.height,
-        margin=MARGIN | {"t": grid.margin_top, "pad": 0},
-        plot_bgcolor="#17324d",
-        hovermode="closest",
-        dragmode=False,
-        clickmode="event+select",
-        legend={"orientation": "h", "x": grid.x_domains[0][0], "y": 1.02, "yanchor": "bottom"},
-        uirevision="trajectories",
-        **controls,
-    )
+    frames = _frames(runs, paths, shown, texts, trail, moving)
+    layout = _figure_layout(layout, grid, animation_controls(stops, frame_ms), height)
     return {"data": data, "layout": layout, "frames": frames}
