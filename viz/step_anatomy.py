@@ -28,7 +28,7 @@ import plotly.graph_objects as go
 
 import optim
 from viz.axes import log_axis, log_range
-from viz.ewa import lesson_layout
+from viz.layout import lesson_layout
 from viz.trajectory import trajectory_figure
 
 # the article's four: their step is −α·m̂/(√v̂ + ε) itself (`predicted` equals the engine's step)
@@ -165,7 +165,7 @@ def arrow_annotations(origin, anatomy: StepAnatomy, t: int, length: float) -> li
     return notes
 
 
-def scale_figure(anatomy: StepAnatomy, t: int, adaptive: bool) -> go.Figure:
+def scale_figure(anatomy: StepAnatomy, t: int, adaptive: bool) -> dict:
     """Per coordinate over the steps: |g| and the learning rate it effectively gets (α / √v)."""
     steps = np.arange(len(anatomy.grad))
     fig = go.Figure()
@@ -197,7 +197,7 @@ def step_sizes(path: np.ndarray) -> np.ndarray:
     return np.hypot(*np.diff(np.asarray(path, dtype=float), axis=0).T)
 
 
-def step_size_figure(runs, dashes=None) -> go.Figure:
+def step_size_figure(runs, dashes=None) -> dict:
     """Step length per step for runs with `label`, `color`, `path` (log scale: jumps stand out)."""
     fig = go.Figure()
     for k, run in enumerate(runs):
