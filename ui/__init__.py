@@ -20,6 +20,12 @@ Engine calls and figures:
 - ``ui.light_chart``: a Plotly chart drawn with plotly.js's basic bundle (a faster first paint).
 - ``ui.warmup``: the default page run once when the server starts.
 
+Training lab:
+
+- ``ui.lab_controls``: the lab's controls: data set, network, training settings, optimizer slots.
+- ``ui.lab_training``: one training run inside the page, with live progress, kept in session state.
+- ``ui.lab_results``: the kept run's curves, summary table and decision boundaries.
+
 Lessons:
 
 - ``ui.lesson_page``: what every lesson page does around its content: URL state that works
