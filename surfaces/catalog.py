@@ -170,6 +170,23 @@ _BUILT_INS = (
         ),
     ),
     Surface(
+        name="sharp_flat",
+        label="Sharp and flat minima",
+        description=(
+            "(1 + (x² + y²)/10)(1 − exp(−4((x + 1.5)² + y²)))(1 − exp(−((x − 1.5)² + y²)/4)): "
+            "two minima of exactly equal depth J = 0, a sharp one at (−1.5, 0) (curvature "
+            "8.77) and a flat one at (1.5, 0) (curvature 0.61): which one does an optimizer prefer?"
+        ),
+        group="traps",
+        expression=(1 + (x**2 + y**2) / 10)
+        * (1 - exp(-4 * ((x + Rational(3, 2)) ** 2 + y**2)))
+        * (1 - exp(-((x - Rational(3, 2)) ** 2 + y**2) / 4)),
+        domain=((-4, 4), (-3, 3)),
+        start=(0.0, 2.5),
+        minima=_minima([(-1.5, 0.0, 0.0), (1.5, 0.0, 0.0)]),
+        saddles=((-0.71835643768454739, 0.0),),
+    ),
+    Surface(
         name="rosenbrock",
         label="Rosenbrock",
         description=(

@@ -17,6 +17,7 @@ NAMES = [
     "ravine",
     "plateau",
     "cliff",
+    "sharp_flat",
     "rosenbrock",
     "beale",
     "himmelblau",
@@ -90,6 +91,11 @@ PUBLISHED = {
     "ravine": lambda x, y: 0.5 * x**2 + 10 * y**2,
     "plateau": lambda x, y: 1 - np.exp(-(x**2) - y**2),
     "cliff": lambda x, y: 0.25 * (x - 2) ** 2 + 0.5 * y**2 + 10 * (1 - np.tanh(8 * (x + 1.5))),
+    "sharp_flat": lambda x, y: (
+        (1 + (x**2 + y**2) / 10)
+        * (1 - np.exp(-4 * ((x + 1.5) ** 2 + y**2)))
+        * (1 - np.exp(-(((x - 1.5) ** 2 + y**2) / 4)))
+    ),
     "rosenbrock": lambda x, y: (1 - x) ** 2 + 100 * (y - x**2) ** 2,
     "beale": lambda x, y: sum(
         (c - x + x * y**i) ** 2 for i, c in ((1, 1.5), (2, 2.25), (3, 2.625))
@@ -286,6 +292,17 @@ def test_traps_behave_as_described():
     assert np.linalg.norm(wall) > 20 * np.linalg.norm(cliff.grad(np.array(cliff.start)))
     steeper = cliff.with_params(k=30).grad(np.array([-1.5, 0.0]))
     assert np.linalg.norm(steeper) > 3 * np.linalg.norm(wall)
+
+
+def test_sharp_flat_minima_are_equally_deep_one_sharp_one_flat():
+    """Both minima at J = 0 exactly; Hessians (finite differences) isotropic, 8.77 against
+    0.6125 = (1 + 2.25/10)/2 at the flat one, a ratio above 14."""
+    s = SURFACES["sharp_flat"]
+    sharp, flat = (np.linalg.eigvalsh(hessian(s, [m.x, m.y])) for m in s.minima)
+    assert [m.value for m in s.minima] == [0.0, 0.0] and all(m.is_global for m in s.minima)
+    assert s(np.array([[-1.5, 0.0], [1.5, 0.0]])).tolist() == [0.0, 0.0]
+    np.testing.assert_allclose(flat, [0.6125, 0.6125], rtol=1e-6)
+    np.testing.assert_allclose(sharp, [8.7670876, 8.7670876], rtol=1e-6)
 
 
 def test_latex_is_available_for_display():
