@@ -30,8 +30,52 @@ MAX_RUNS = 8
 MAX_STEPS = 2000
 CUSTOM = "custom"
 DEFAULT_EXPRESSION = "x**2 + 3*y**2 + sin(3*x)"
-DEFAULT_DOMAIN = ((-3.0, 3.0), (-3.0, 3.0))
 DOMAIN_LIMIT = 1000.0
+SURFACE_NAMES = (*surfaces.SURFACES, CUSTOM)
+CLIPS = {"none": "none", "value": "by value (each coordinate)", "norm": "by norm (whole gradient)"}
+NOISE_HELP = "Adds σ·ξ, ξ ~ N(0, 1), to each gradient: a stand-in for mini-batch noise."
+SETTING_KNOBS = {  # the numeric settings every run shares
+    "steps": Knob("steps", 300, 1, MAX_STEPS, "int"),
+    "noise": Knob("gradient noise σ", 0.0, 0.0, 5.0, "linear", NOISE_HELP),
+    "seed": Knob("noise seed", 0, 0, 9999, "int"),
+    "clip_at": Knob("clip at", 1.0, 0.01, 100.0, "log"),
+}
+
+# ---------------------------------------------------------------- the URL fields of the controls
+# What a link may set each control to: the controls read with these, and ui.playground_link
+# writes with them, so the Playground's URL format is defined here once.
+
+SURFACE_FIELD = Choice(SURFACE_NAMES[0], SURFACE_NAMES)
+EXPRESSION_FIELD = Text(DEFAULT_EXPRESSION, 300)
+CLIP_FIELD = Choice("none", tuple(CLIPS))
+
+
+def domain_fields() -> dict[str, Number]:
+    """``xmin``, ``xmax``, ``ymin``, ``ymax`` of a typed surface's domain."""
+    (x0, x1), (y0, y1) = surfaces.DEFAULT_DOMAIN
+    defaults = {"xmin": x0, "xmax": x1, "ymin": y0, "ymax": y1}
+    return {name: Number(d, -DOMAIN_LIMIT, DOMAIN_LIMIT) for name, d in defaults.items()}
+
+
+def start_fields(surface) -> tuple[Number, Number]:
+    """``x0`` and ``y0``: inside the surface's domain, its own start by default."""
+    return tuple(
+        Number(float(default), float(low), float(high))
+        for default, (low, high) in zip(surface.start, surface.domain, strict=True)
+    )
+
+
+def runs_field(count: int) -> Number:
+    return Number(count, 1, MAX_RUNS, integer=True)
+
+
+def optimizer_field(default: str) -> Choice:
+    return Choice(default, tuple(optim.OPTIMIZERS))
+
+
+def colour_field(index: int) -> Color:
+    """Run ``index``'s colour, the palette's by default."""
+    return Color(PALETTE[index % len(PALETTE)])
 
 
 # ------------------------------------------------------------------------------ surface
@@ -43,13 +87,9 @@ def _surface_names(group: str) -> list[str]:
 
 def _domain_inputs(url: UrlState, box) -> tuple[tuple[float, float], tuple[float, float]]:
     """Four number inputs for the domain of a typed surface."""
-    (dx0, dx1), (dy0, dy1) = DEFAULT_DOMAIN
     bounds = {}
     columns = box.columns(4)
-    for column, (name, default) in zip(
-        columns, (("xmin", dx0), ("xmax", dx1), ("ymin", dy0), ("ymax", dy1)), strict=True
-    ):
-        field = Number(default, -DOMAIN_LIMIT, DOMAIN_LIMIT)
+    for column, (name, field) in zip(columns, domain_fields().items(), strict=True):
         bounds[name] = url.widget(
             column.number_input,
             name,
@@ -76,12 +116,14 @@ def _custom_surface(url: UrlState, box):
         box.text_input,
         "f(x, y) =",
         key="f",
-        field=Text(DEFAULT_EXPRESSION, 300),
+        field=EXPRESSION_FIELD,
         max_chars=300,
         help=literal_markdown(surfaces.SYNTAX_HELP),
     )
     domain = _domain_inputs(url, box)
-    fallback = st.session_state.get("_last_good_custom", (DEFAULT_EXPRESSION, DEFAULT_DOMAIN))
+    fallback = st.session_state.get(
+        "_last_good_custom", (DEFAULT_EXPRESSION, surfaces.DEFAULT_DOMAIN)
+    )
     (x0, x1), (y0, y1) = domain
     if not (x0 < x1 and y0 < y1):
         box.error("The domain needs xmin < xmax and ymin < ymax; showing the last good surface.")
@@ -105,10 +147,9 @@ def surface_picker(url: UrlState, box=None):
     """Group, surface, its description and parameters, or a typed expression: (spec, surface)."""
     box = box if box is not None else st
     groups = {**surfaces.GROUPS, CUSTOM: surfaces.GROUPS.get(CUSTOM, "your own f(x, y)")}
-    names = [*surfaces.SURFACES, CUSTOM]
-    default = next(iter(surfaces.SURFACES))
+    default = SURFACE_FIELD.default
     # One URL name, ``surface``, says both the group and the surface inside it.
-    chosen = url.read("surface", Choice(default, tuple(names))) if url.first_run else default
+    chosen = url.read("surface", SURFACE_FIELD) if url.first_run else default
     chosen_group = CUSTOM if chosen == CUSTOM else surfaces.SURFACES[chosen].group
     if not has_state("surface_group"):
         st.session_state["surface_group"] = chosen_group
@@ -116,7 +157,7 @@ def surface_picker(url: UrlState, box=None):
         "Surface", list(groups), key="surface_group", format_func=groups.get, horizontal=True
     )
     if group == CUSTOM:
-        url.mirror("surface", CUSTOM, Choice(default, tuple(names)))
+        url.mirror("surface", CUSTOM, SURFACE_FIELD)
         return _custom_surface(url, box)
     options = _surface_names(group)
     key = f"surface.{group}"
@@ -125,7 +166,7 @@ def surface_picker(url: UrlState, box=None):
     name = box.selectbox(
         "Function", options, key=key, format_func=lambda n: surfaces.SURFACES[n].label
     )
-    url.mirror("surface", name, Choice(default, tuple(names)))
+    url.mirror("surface", name, SURFACE_FIELD)
     surface = surfaces.SURFACES[name]
     box.caption(surface.description)
     values = tuple(
@@ -202,7 +243,7 @@ def _unique(labels: list[str]) -> list[str]:
 def run_title(url: UrlState, prefix: str, default: str, library: bool = False) -> str:
     """The run's button label, from its optimizer and learning rate as they are now (before
     its panel's widgets are built); ``library`` as in ``optimizer_controls``."""
-    name = url.current(f"{prefix}.opt", Choice(default, tuple(optim.OPTIMIZERS)))
+    name = url.current(f"{prefix}.opt", optimizer_field(default))
     hyperparameters = optim.OPTIMIZERS[name].hyperparameters_for(library)
     lr = next((h for h in hyperparameters if h.name == "lr"), None)
     if lr is None:
@@ -240,7 +281,7 @@ def _add_run(count: int) -> None:
 
 def runs_editor(url: UrlState, defaults: tuple[str, ...]) -> list[RunSpec]:
     """A row of run buttons (each opens that run's controls), plus "add run"."""
-    count_field = Number(len(defaults), 1, MAX_RUNS, integer=True)
+    count_field = runs_field(len(defaults))
     url.seed("runs", count_field)
     count = int(st.session_state["runs"])
     url.mirror("runs", count, count_field)
@@ -256,7 +297,7 @@ def runs_editor(url: UrlState, defaults: tuple[str, ...]) -> list[RunSpec]:
                 f"{index + 1} · {title}", width="stretch", wrap=True, key=f"panel.{prefix}"
             ):
                 name, values, color = optimizer_controls(
-                    url, prefix, default=default, color=PALETTE[index % len(PALETTE)]
+                    url, prefix, default=default, color=colour_field(index).default
                 )
                 if count > 1:
                     st.button(
@@ -293,14 +334,13 @@ SCHEDULE_KNOBS = {
 
 def _start_point(url: UrlState, surface, spec: SurfaceSpec, box) -> tuple[float, float]:
     """Start coordinates (the surface's own start by default); keyed per surface and domain."""
-    (x0, x1), (y0, y1) = surface.domain
     keys = start_keys(spec, surface)
     columns = box.columns(2)
     point = []
-    for column, key, url_key, default, low, high, axis in zip(
-        columns, keys, ("x0", "y0"), surface.start, (x0, y0), (x1, y1), ("θ₁", "θ₂"), strict=True
+    fields = start_fields(surface)
+    for column, key, url_key, field, axis in zip(
+        columns, keys, ("x0", "y0"), fields, ("θ₁", "θ₂"), strict=True
     ):
-        field = Number(float(default), float(low), float(high))
         point.append(
             url.widget(
                 column.number_input,
@@ -308,9 +348,9 @@ def _start_point(url: UrlState, surface, spec: SurfaceSpec, box) -> tuple[float,
                 key=key,
                 url_key=url_key,
                 field=field,
-                min_value=float(low),
-                max_value=float(high),
-                step=(high - low) / 100,
+                min_value=field.low,
+                max_value=field.high,
+                step=(field.high - field.low) / 100,
                 format="%.4g",
             )
         )
@@ -349,37 +389,16 @@ def run_settings(url: UrlState, surface, spec: SurfaceSpec, box=None) -> Setting
     box.markdown("**Start point** — type it, or click the chart")
     start = _start_point(url, surface, spec, box)
     box.markdown("**Every run**")
-    steps = knob_widget(url, Knob("steps", 300, 1, MAX_STEPS, "int"), key="steps", container=box)
-    noise = knob_widget(
-        url,
-        Knob(
-            "gradient noise σ",
-            0.0,
-            0.0,
-            5.0,
-            "linear",
-            "Adds σ·ξ, ξ ~ N(0, 1), to each gradient: a stand-in for mini-batch noise.",
-        ),
-        key="noise",
-        container=box,
+    steps, noise, seed = (
+        knob_widget(url, SETTING_KNOBS[key], key=key, container=box)
+        for key in ("steps", "noise", "seed")
     )
-    seed = knob_widget(url, Knob("noise seed", 0, 0, 9999, "int"), key="seed", container=box)
     clip = url.choice(
-        box.selectbox,
-        "gradient clipping",
-        key="clip",
-        options={
-            "none": "none",
-            "value": "by value (each coordinate)",
-            "norm": "by norm (whole gradient)",
-        },
-        default="none",
+        box.selectbox, "gradient clipping", key="clip", options=CLIPS, default=CLIP_FIELD.default
     )
     clip_at = 1.0
     if clip != "none":
-        clip_at = knob_widget(
-            url, Knob("clip at", 1.0, 0.01, 100.0, "log"), key="clip_at", container=box
-        )
+        clip_at = knob_widget(url, SETTING_KNOBS["clip_at"], key="clip_at", container=box)
     schedule = url.choice(
         box.selectbox,
         "learning-rate schedule",

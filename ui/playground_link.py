@@ -22,48 +22,36 @@ import streamlit as st
 import optim
 import surfaces
 from ui.controls import (
+    CLIP_FIELD,
     CUSTOM,
-    DEFAULT_EXPRESSION,
-    DOMAIN_LIMIT,
-    MAX_RUNS,
-    MAX_STEPS,
+    EXPRESSION_FIELD,
     SCHEDULE_KNOBS,
+    SETTING_KNOBS,
+    SURFACE_FIELD,
+    colour_field,
+    domain_fields,
+    optimizer_field,
+    runs_field,
+    start_fields,
 )
 from ui.engine import SCHEDULES, RunSpec, Settings, SurfaceSpec, get_surface
-from ui.knobs import Knob, knob_field
+from ui.knobs import knob_field
 from ui.race import TRAILS, VIEWS
-from ui.url_state import Choice, Color, Field, Number, Text
-from viz.trajectory import PALETTE
+from ui.url_state import Choice, Field
 
 PLAYGROUND_PATH = "./"  # the Playground is the default page, at the app's root
-
-# The Knobs ui.controls.run_settings builds these widgets from (inline there today).
-SETTING_KNOBS = {
-    "steps": Knob("steps", 300, 1, MAX_STEPS, "int"),
-    "noise": Knob("gradient noise σ", 0.0, 0.0, 5.0, "linear"),
-    "seed": Knob("noise seed", 0, 0, 9999, "int"),
-    "clip_at": Knob("clip at", 1.0, 0.01, 100.0, "log"),
-}
-CLIPS = ("none", "value", "norm")
 
 Entry = tuple[str, Field, object]  # URL key, the field that reads it, the value
 
 
 def _surface_entries(spec: SurfaceSpec) -> list[Entry]:
     """``surface``; a typed surface's ``f`` and domain, or a registry surface's ``s.<name>``."""
-    names = (*surfaces.SURFACES, CUSTOM)
-    entries: list[Entry] = [("surface", Choice(names[0], names), spec.name)]
+    entries: list[Entry] = [("surface", SURFACE_FIELD, spec.name)]
     if spec.name == CUSTOM:
         (x0, x1), (y0, y1) = spec.domain or surfaces.DEFAULT_DOMAIN
-        entries.append(("f", Text(DEFAULT_EXPRESSION, 300), spec.expression))
-        for key, value, default in zip(
-            ("xmin", "xmax", "ymin", "ymax"),
-            (x0, x1, y0, y1),
-            (*surfaces.DEFAULT_DOMAIN[0], *surfaces.DEFAULT_DOMAIN[1]),
-            strict=True,
-        ):
-            entries.append((key, Number(default, -DOMAIN_LIMIT, DOMAIN_LIMIT), value))
-        return entries
+        entries.append(("f", EXPRESSION_FIELD, spec.expression))
+        bounds = zip(domain_fields().items(), (x0, x1, y0, y1), strict=True)
+        return entries + [(key, field, value) for (key, field), value in bounds]
     parameters = {p.name: p for p in surfaces.SURFACES[spec.name].parameters}
     entries += [(f"s.{name}", knob_field(parameters[name]), v) for name, v in spec.params]
     return entries
@@ -71,26 +59,19 @@ def _surface_entries(spec: SurfaceSpec) -> list[Entry]:
 
 def _start_entries(spec: SurfaceSpec, start: tuple[float, float]) -> list[Entry]:
     """``x0`` / ``y0``: the start point, inside the surface's domain."""
-    surface = get_surface(spec)
-    return [
-        (key, Number(float(default), float(low), float(high)), value)
-        for key, value, default, (low, high) in zip(
-            ("x0", "y0"), start, surface.start, surface.domain, strict=True
-        )
-    ]
+    fields = start_fields(get_surface(spec))
+    return list(zip(("x0", "y0"), fields, start, strict=True))
 
 
 def _run_entries(runs: tuple[RunSpec, ...]) -> list[Entry]:
     """``runs``, then each run's ``r<i>.opt``, hyperparameters ``r<i>.<name>`` and colour."""
-    names = tuple(optim.OPTIMIZERS)
-    entries: list[Entry] = [("runs", Number(len(runs), 1, MAX_RUNS, integer=True), len(runs))]
+    entries: list[Entry] = [("runs", runs_field(len(runs)), len(runs))]
     for index, run in enumerate(runs):
         prefix = f"r{index}"
         hypers = {h.name: h for h in optim.OPTIMIZERS[run.optimizer].hyperparameters}
-        entries.append((f"{prefix}.opt", Choice(run.optimizer, names), run.optimizer))
+        entries.append((f"{prefix}.opt", optimizer_field(run.optimizer), run.optimizer))
         entries += [(f"{prefix}.{k}", knob_field(hypers[k]), v) for k, v in run.values]
-        colour = Color(PALETTE[index % len(PALETTE)])
-        entries.append((f"{prefix}.color", colour, run.color))
+        entries.append((f"{prefix}.color", colour_field(index), run.color))
     return entries
 
 
@@ -100,7 +81,7 @@ def _shared_entries(settings: Settings, trail: int | None, panels: str) -> list[
     entries: list[Entry] = [
         ("noise", knobs["noise"], settings.noise),
         ("seed", knobs["seed"], settings.seed),
-        ("clip", Choice("none", CLIPS), settings.clip),
+        ("clip", CLIP_FIELD, settings.clip),
         ("schedule", Choice("constant", tuple(SCHEDULES)), settings.schedule),
         ("trail", Choice("10", TRAILS), "full" if trail is None else str(trail)),
         ("view", Choice("overlay", tuple(VIEWS)), panels),
