@@ -36,4 +36,28 @@ Lessons:
   fields (the one writer of its URL format), and the "Open in Playground" button.
 - ``ui.minibatch_lesson``: the mini-batch lesson's settings, cached runs and figures.
 - ``ui.ewa_lesson``: the EWA lesson's stock prices (plotly's offline data) and cached charts.
+
+Where we go past Streamlit's plain widget model, and why (the one list of these):
+
+- **A widget's default is always its current value** (``UrlState.widget``): a browser builds
+  the widgets of a closed popover only when it opens, from the default argument of the latest
+  run, so any other default would show (and send back) the wrong value.
+- **Session state written by the app**, all through supported assignment: the run count and
+  its add/remove callbacks and a chart click's start point (``ui.controls``), a hidden View
+  kept for the way back from 3-D (``ui.race``), the last good typed surface, the lab's kept
+  training run (``ui.lab_training``). A click is a widget event inside the race fragment, so
+  the fragment reruns the page with ``st.rerun(scope="app")`` when the start point's inputs no
+  longer hold the point its runs started from (derived, not a flag).
+- **Typed functions bypass Streamlit's caches** (``ui.engine.TypedMemo``): Streamlit keeps a
+  lock and key for every key a cache ever saw, so each distinct typed function would grow the
+  server for good (``bench/memory.py``).
+- **Prebuilt figures** (``ui.figures``): ``st.plotly_chart`` validates a dict through
+  ``go.Figure`` (~0.6 s for 300 frames); a ``go.Figure`` subclass hands our already validated
+  dict back (the viz tests validate every builder's dict with plotly).
+- **Our own chart component** (``ui.light_chart``): plotly.js's basic bundle instead of the
+  full one that ``st.plotly_chart`` loads (about a second of first paint in a new tab).
+- **The warm-up** (``ui.warmup``): ``app.py`` is also an ``st.App`` whose lifespan runs the
+  default page once through ``Runtime.does_script_run_without_error``, the one Streamlit
+  internal we call, so the first visitor after a server start does not pay for imports and
+  caches.
 """
