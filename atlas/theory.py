@@ -1,0 +1,60 @@
+"""Convergence theory on a quadratic with Hessian eigenvalues λ₁ ≤ … ≤ λₙ (κ = λₙ/λ₁).
+
+Heavy-ball momentum in torch's form v ← βv + g, θ ← θ − αv (``optim.sgd(momentum=β)``) is,
+per eigenvalue λ, the linear recursion θ_{k+1} = (1 + β − αλ)θ_k − βθ_{k−1}; its rate is the
+largest root modulus of z² − (1 + β − αλ)z + β over the λ's (Polyak 1964):
+  optimum α* = (2/(√λ₁ + √λₙ))², β* = ((√κ − 1)/(√κ + 1))², rate (√κ − 1)/(√κ + 1);
+  divergence where αλₙ ≥ 2 + 2β; critical damping (a double root) at β = (1 − √(αλ))².
+Gradient descent is β = 0: optimum α = 2/(λ₁ + λₙ), rate (κ − 1)/(κ + 1), divergence αλₙ ≥ 2.
+The article's averaged momentum v ← βv + (1 − β)g, θ ← θ − α'v is the same recursion with
+α = α'(1 − β): ``to_torch_lr`` and ``to_article_lr`` convert.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def gd_optimum(lam_min: float, lam_max: float) -> tuple[float, float]:
+    """(α, rate) of gradient descent's best constant step."""
+    kappa = lam_max / lam_min
+    return 2 / (lam_min + lam_max), (kappa - 1) / (kappa + 1)
+
+
+def momentum_optimum(lam_min: float, lam_max: float) -> tuple[float, float, float]:
+    """(α*, β*, rate) of heavy-ball momentum in torch's form."""
+    root = np.sqrt(lam_max / lam_min)
+    alpha = (2 / (np.sqrt(lam_min) + np.sqrt(lam_max))) ** 2
+    return float(alpha), float(((root - 1) / (root + 1)) ** 2), float((root - 1) / (root + 1))
+
+
+def divergence_lr(beta, lam_max: float):
+    """The α at which heavy ball diverges for momentum β: αλₙ = 2 + 2β."""
+    return (2 + 2 * np.asarray(beta, dtype=float)) / lam_max
+
+
+def critical_beta(lr, lam: float):
+    """β = (1 − √(αλ))² (critically damped for eigenvalue λ)."""
+    return (1 - np.sqrt(np.asarray(lr, dtype=float) * lam)) ** 2
+
+
+def momentum_rate(lr, beta, eigenvalues):
+    """Largest root modulus of z² − (1 + β − αλ)z + β over ``eigenvalues`` (broadcasting)."""
+    lr, beta = np.broadcast_arrays(np.asarray(lr, float), np.asarray(beta, float))
+    worst = np.zeros(lr.shape)
+    for lam in eigenvalues:
+        b = 1 + beta - lr * lam
+        disc = np.sqrt((b * b - 4 * beta).astype(complex))
+        roots = np.maximum(np.abs((b + disc) / 2), np.abs((b - disc) / 2))
+        worst = np.maximum(worst, roots)
+    return worst
+
+
+def to_torch_lr(article_lr, beta):
+    """α = α'(1 − β): the torch-form step of the article's averaged momentum."""
+    return np.asarray(article_lr, float) * (1 - np.asarray(beta, float))
+
+
+def to_article_lr(torch_lr, beta):
+    """α' = α/(1 − β)."""
+    return np.asarray(torch_lr, float) / (1 - np.asarray(beta, float))
