@@ -4,6 +4,7 @@
                                1, 13)}, seeds=5, epochs=200)
     lab.sweep.run(spec, "results/")          # resumes: computes only what is missing
     frame = lab.sweep.load("results/")        # one row per trial
+    best = lab.sweep.best_rates(frame)        # best rate, spread, good range in decades
 
 or ``python -m lab.sweep --data moons --optimizers adam,sgd --lr 1e-4:1:13 --seeds 5 --epochs
 200 --out results/ [--scheduler tcp://host:8786]``. No Streamlit or Plotly here; Dask is
@@ -18,6 +19,7 @@ from lab.sweep.execute import (
     run,
     scheduler_address,
 )
+from lab.sweep.robustness import best_rates, by_rate, curves_at_best, summary_csv
 from lab.sweep.spec import SweepError, SweepSpec, log_grid, parse_grid, trial_id
 from lab.sweep.store import finished_ids, load, read_spec
 from lab.sweep.trial import CURVES, run_trial
@@ -29,7 +31,10 @@ __all__ = [
     "SweepProgress",
     "SweepReport",
     "SweepSpec",
+    "best_rates",
+    "by_rate",
     "connect",
+    "curves_at_best",
     "finished_ids",
     "load",
     "log_grid",
@@ -38,5 +43,6 @@ __all__ = [
     "run",
     "run_trial",
     "scheduler_address",
+    "summary_csv",
     "trial_id",
 ]
