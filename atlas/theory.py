@@ -58,3 +58,23 @@ def to_torch_lr(article_lr, beta):
 def to_article_lr(torch_lr, beta):
     """α' = α/(1 − β)."""
     return np.asarray(torch_lr, float) / (1 - np.asarray(beta, float))
+
+
+def momentum_overlays(lam_min: float, lam_max: float, lrs, article: bool = False) -> dict:
+    """Theory curves over a map of (α, β) for a quadratic with eigenvalues λ₁ ≤ λₙ: the
+    divergence boundary, critical damping for λ₁ and λₙ, and the optimum; with ``article`` the
+    α axis is the averaged form's α' = α/(1 − β). Curves are (xs, ys) with β in [0, 1)."""
+    torch_lrs = np.geomspace(min(lrs) / 100, max(lrs) * 100, 400)
+    curves = {
+        "divergence αλₙ = 2 + 2β": (torch_lrs, torch_lrs * lam_max / 2 - 1),
+        "critical damping λ₁": (torch_lrs, critical_beta(torch_lrs, lam_min)),
+        "critical damping λₙ": (torch_lrs, critical_beta(torch_lrs, lam_max)),
+    }
+    alpha, beta, _ = momentum_optimum(lam_min, lam_max)
+    out = {}
+    for name, (xs, ys) in curves.items():
+        keep = (ys >= 0) & (ys < 1)
+        xs, ys = xs[keep], ys[keep]
+        out[name] = (to_article_lr(xs, ys) if article else xs, ys)
+    out["optimum"] = (float(to_article_lr(alpha, beta)) if article else alpha, beta)
+    return out

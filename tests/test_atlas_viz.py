@@ -1,0 +1,128 @@
+"""viz.atlas against hand-built results: colours, shares, tables, bands and theory curves."""
+
+import base64
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+import atlas
+import surfaces
+from atlas import Basins, Sensitivity, Setting, theory
+from viz import atlas as va
+from viz.encode import decode
+
+
+def _basins():
+    """3 x 4 starts, two settings, minima M1 (global) and M2 (local), by hand."""
+    label = np.array(
+        [
+            [[0, 0, 1, -1], [0, 1, 1, -2], [0, 0, -2, -2]],
+            [[1, 1, 1, 1], [0, 0, 0, 0], [-1, -1, -1, -1]],
+        ]
+    )
+    steps = np.where(label >= 0, np.arange(12).reshape(3, 4) * 10, -1)
+    minima = (surfaces.Minimum(-1.0, 0.0, 0.0, True), surfaces.Minimum(1.0, 0.0, 0.5, False))
+    return Basins(
+        xs=np.array([-1.5, -0.5, 0.5, 1.5]), ys=np.array([-1.0, 0.0, 1.0]),
+        settings=(Setting.of("gd", lr=0.1), Setting.of("adam", lr=0.05)), minima=minima,
+        tol=0.01, steps_budget=100, label=label, steps=steps,
+        final=np.zeros((2, 3, 4, 2)), diverged_at=np.where(label == -2, 7, -1),
+    )  # fmt: skip
+
+
+def _png(uri):
+    return np.array(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))).convert("RGB"))
+
+
+def test_basin_colours_hue_per_minimum_lighter_with_steps_grey_and_black():
+    result = _basins()
+    rgb = va.basin_rgb(result.label[0], result.steps[0], 100)
+    assert tuple(rgb[1, 3]) == (0, 0, 0) and tuple(rgb[2, 2]) == (0, 0, 0)
+    assert tuple(rgb[0, 3]) == va.NOT_SETTLED_RGB
+    assert tuple(rgb[0, 0]) == (0xE4, 0x57, 0x2E)  # 0 steps: the pure hue of M1
+    assert rgb[2, 0].astype(int).sum() > rgb[1, 0].astype(int).sum()  # 80 steps lighter than 40
+    # 0.7·√(40/100) of the way to white, by hand
+    expected = np.array([0xE4, 0x57, 0x2E]) + (255 - np.array([0xE4, 0x57, 0x2E])) * 0.7 * 0.4**0.5
+    np.testing.assert_array_equal(rgb[1, 0], expected.round())
+
+
+def test_basins_figure_has_one_upright_image_per_setting_with_contours_and_minima():
+    result = _basins()
+    contours = (np.array([0.0, 1.0, np.nan]), np.array([0.0, 1.0, np.nan]))
+    fig = va.basins_figure(result, contours)
+    images = fig["layout"]["images"]
+    assert [(i["xref"], i["yref"]) for i in images] == [("x", "y"), ("x2", "y2")]
+    assert images[0]["x"] == -2.0 and images[0]["y"] == 1.5 and images[0]["sizex"] == 4.0
+    picture = _png(images[1]["source"])
+    assert picture.shape == (3, 4, 3)
+    # top row of the picture is the highest y: the second setting's row y = 1 is not settled
+    assert tuple(picture[0, 0]) == va.NOT_SETTLED_RGB
+    names = [t["name"] for t in fig["data"]]
+    assert names.count("contours") == 2 and names.count("minima (★ global)") == 2
+    stars = fig["data"][1]["marker"]["symbol"]
+    assert list(stars) == ["star", "circle"]
+
+
+def test_legend_and_summary_shares_match_hand_counts():
+    result = _basins()
+    legend = va.basins_legend(result).set_index("minimum")
+    gd, adam = result.settings[0].label, result.settings[1].label
+    assert legend.loc["M1", gd] == 5 / 12 and legend.loc["M2", gd] == 3 / 12
+    assert legend.loc["diverged", gd] == 3 / 12 and legend.loc["not settled", adam] == 4 / 12
+    assert legend.loc["M1", "kind"] == "global" and legend.loc["M2", "kind"] == "local"
+    summary = va.basins_summary(result).set_index("optimizer")
+    assert summary.loc[gd, "global minimum"] == 5 / 12 and summary.loc[gd, "any minimum"] == 8 / 12
+    assert summary.loc[adam, "global minimum"] == 4 / 12 and summary.loc[adam, "diverged"] == 0
+    reached = [0, 10, 20, 40, 50, 60, 80, 90]  # gd's steps at its 8 starts at a minimum
+    assert summary.loc[gd, "median steps"] == np.median(reached)
+    assert summary.loc[gd, "90th pct steps"] == pytest.approx(np.percentile(reached, 90))
+
+
+def test_csv_is_tidy_one_row_per_start_and_setting():
+    result = _basins()
+    table = pd.read_csv(io.StringIO(va.basins_csv(result).to_csv(index=False)))
+    assert len(table) == 24
+    assert list(table.columns) == [
+        "start_x", "start_y", "optimizer", "settings", "end_x", "end_y", "minimum", "steps",
+        "diverged_at",
+    ]  # fmt: skip
+    row = table[(table.optimizer == "gd") & (table.start_x == 1.5) & (table.start_y == 0.0)]
+    assert row.minimum.item() == "diverged" and row.diverged_at.item() == 7
+    assert table[table.optimizer == "adam"].minimum.value_counts()["not settled"] == 4
+
+
+def test_sensitivity_band_is_the_interquartile_range_and_success_the_share():
+    rng = np.random.default_rng(0)
+    gap = rng.lognormal(size=(1, 3, 8))
+    success = gap < 1.0
+    result = Sensitivity(
+        lrs=np.array([0.01, 0.1, 1.0]), starts=np.zeros((8, 2)), seeds=1,
+        settings=(Setting.of("gd"),), best_value=0.0, gap=gap, success=success,
+        diverged=np.zeros_like(success),
+    )  # fmt: skip
+    fig = va.sensitivity_figure(result, ["#e4572e"])
+    band, median, rate = fig["data"]
+    np.testing.assert_allclose(decode(median["y"]), [np.sort(g)[3] for g in gap[0]])  # "lower"
+    np.testing.assert_allclose(decode(band["y"])[:3], [np.sort(g)[5] for g in gap[0]])
+    np.testing.assert_allclose(decode(rate["y"]), success[0].mean(axis=1))
+    table = va.sensitivity_table(result)
+    assert table["best α"][0] == result.lrs[np.argmin([np.sort(g)[3] for g in gap[0]])]
+
+
+def test_hyper_map_overlays_follow_the_closed_forms():
+    ravine = surfaces.SURFACES["ravine"].with_params(kappa=100)
+    lrs, betas = np.geomspace(0.005, 0.05, 6), np.linspace(0.0, 0.9, 5)
+    result = atlas.hyper_map(ravine, Setting.of("sgd"), "lr", lrs, "momentum", betas, steps=200)
+    curves = theory.momentum_overlays(1.0, 100.0, lrs)
+    fig = va.hyper_map_figure(result, "rate", curves)
+    heat = fig["data"][0]
+    assert np.asarray(heat["z"], float).shape == (5, 6)
+    boundary = next(t for t in fig["data"] if t.get("name", "").startswith("divergence"))
+    np.testing.assert_allclose(decode(boundary["x"]) * 100, 2 + 2 * decode(boundary["y"]))
+    star = next(t for t in fig["data"] if t.get("name") == "optimum")
+    assert (star["x"][0], star["y"][0]) == pytest.approx((0.03306, 0.6694), abs=5e-5)
+    article = theory.momentum_overlays(1.0, 100.0, lrs, article=True)["optimum"]
+    assert article[0] == pytest.approx(0.03306 / (1 - 0.6694), rel=1e-3)

@@ -1,0 +1,389 @@
+"""Figures and tables of the atlas (atlas.Basins, atlas.Sensitivity, atlas.HyperMap).
+
+Basin images: one per setting on one colour key: a hue per minimum, mixed towards white by
+0.7·√(steps/budget) (lighter the more steps it needed), grey when not settled, black when
+diverged; the surface's contour lines faint on top. Images sit in ``layout.images`` as PNG data
+URIs (row 0 = lowest y), so each is one picture however many starts it shows.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from PIL import Image
+from plotly.subplots import make_subplots
+
+from viz.background import _hex_rgb, contour_levels, contour_lines, sample_surface
+
+MINIMUM_COLOURS = (
+    "#e4572e",
+    "#17bebb",
+    "#ffc914",
+    "#76b041",
+    "#7b2cbf",
+    "#ff66b3",
+    "#2e86de",
+    "#a0522d",
+    "#00a878",
+    "#c0392b",
+)
+NOT_SETTLED_RGB = (170, 170, 170)
+DIVERGED_RGB = (0, 0, 0)
+OUTCOMES = {-1: "not settled", -2: "diverged"}
+CONTOUR_COLOUR = "rgba(255,255,255,0.45)"
+
+
+def minimum_colour(index: int) -> str:
+    return MINIMUM_COLOURS[index % len(MINIMUM_COLOURS)]
+
+
+def basin_rgb(label: np.ndarray, steps: np.ndarray, budget: int) -> np.ndarray:
+    """(ny, nx, 3) uint8 colours of one setting's starts (see module docstring)."""
+    rgb = np.empty((*label.shape, 3))
+    rgb[:] = NOT_SETTLED_RGB
+    rgb[label == -2] = DIVERGED_RGB
+    light = 0.7 * np.sqrt(np.clip(steps, 0, budget) / max(budget, 1))
+    for index in np.unique(label[label >= 0]):
+        at = label == index
+        hue = np.array(_hex_rgb(minimum_colour(int(index))), dtype=float)
+        rgb[at] = hue + (255 - hue) * light[at, None]
+    return rgb.round().astype(np.uint8)
+
+
+def png_uri(rgb: np.ndarray) -> str:
+    """A PNG data URI of ``rgb`` with row 0 at the bottom."""
+    buffer = io.BytesIO()
+    Image.fromarray(np.flipud(rgb), "RGB").save(buffer, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def faint_contours(surface, resolution: int = 90, levels: int = 12):
+    """Contour lines (x, y with NaN breaks) of ``surface`` on its domain."""
+    grid = sample_surface(surface, resolution)
+    return contour_lines(
+        grid.xs, grid.ys, grid.values, contour_levels(grid.values, levels, grid.log)
+    )
+
+
+def basins_figure(result, contours=None, height: int = 380) -> dict:
+    """One basin image per setting side by side, shared axes, minima marked."""
+    count = len(result.settings)
+    fig = make_subplots(
+        1,
+        count,
+        shared_yaxes=True,
+        horizontal_spacing=0.02,
+        subplot_titles=[s.label for s in result.settings],
+    )
+    (x0, x1), (y0, y1) = _extent(result)
+    for i in range(count):
+        col = i + 1
+        rgb = basin_rgb(result.label[i], result.steps[i], result.steps_budget)
+        suffix = "" if i == 0 else str(col)
+        fig.add_layout_image(
+            source=png_uri(rgb),
+            xref=f"x{suffix}",
+            yref=f"y{suffix}",
+            x=x0,
+            y=y1,
+            sizex=x1 - x0,
+            sizey=y1 - y0,
+            sizing="stretch",
+            layer="below",
+        )
+        if contours is not None:
+            fig.add_trace(
+                go.Scatter(
+                    x=contours[0],
+                    y=contours[1],
+                    mode="lines",
+                    hoverinfo="skip",
+                    line={"color": CONTOUR_COLOUR, "width": 0.8},
+                    showlegend=False,
+                    name="contours",
+                ),
+                1,
+                col,
+            )
+        fig.add_trace(_minima_markers(result, show=i == 0), 1, col)
+        fig.update_xaxes(range=[x0, x1], showgrid=False, zeroline=False, row=1, col=col)
+        fig.update_yaxes(
+            range=[y0, y1],
+            showgrid=False,
+            zeroline=False,
+            row=1,
+            col=col,
+            scaleanchor=f"x{suffix}",
+            scaleratio=1,
+        )
+    fig.update_layout(
+        height=height,
+        margin={"l": 40, "r": 10, "t": 40, "b": 30},
+        legend={"orientation": "h", "y": -0.12},
+        plot_bgcolor="rgba(0,0,0,0)",
+    )
+    return fig.to_dict()
+
+
+def _extent(result):
+    """The domain the start grid covers: cell centres ± half a cell."""
+    dx, dy = np.diff(result.xs[:2])[0] / 2, np.diff(result.ys[:2])[0] / 2
+    return (result.xs[0] - dx, result.xs[-1] + dx), (result.ys[0] - dy, result.ys[-1] + dy)
+
+
+def _minima_markers(result, show: bool) -> go.Scatter:
+    return go.Scatter(
+        x=[m.x for m in result.minima],
+        y=[m.y for m in result.minima],
+        mode="markers",
+        marker={
+            "color": [minimum_colour(i) for i in range(len(result.minima))],
+            "size": 11,
+            "symbol": ["star" if m.is_global else "circle" for m in result.minima],
+            "line": {"color": "white", "width": 1.5},
+        },
+        name="minima (★ global)",
+        showlegend=show,
+        hovertext=[_minimum_name(i, m) for i, m in enumerate(result.minima)],
+        hoverinfo="text",
+    )
+
+
+def _minimum_name(index: int, m) -> str:
+    kind = "global" if m.is_global else "local"
+    return f"M{index + 1} ({m.x:.3g}, {m.y:.3g}), J = {m.value:.4g}, {kind}"
+
+
+def basins_legend(result) -> pd.DataFrame:
+    """Per minimum: colour, position, value, global or local, share of starts per setting;
+    then rows for not settled and diverged."""
+    shares = result.shares()
+    rows = []
+    for i, m in enumerate(result.minima):
+        rows.append(
+            {
+                "colour": minimum_colour(i),
+                "minimum": f"M{i + 1}",
+                "position": f"({m.x:.4g}, {m.y:.4g})",
+                "J": m.value,
+                "kind": "global" if m.is_global else "local",
+            }
+        )
+    rows.append(
+        {"colour": "#aaaaaa", "minimum": "not settled", "position": "", "J": np.nan, "kind": ""}
+    )
+    rows.append(
+        {"colour": "#000000", "minimum": "diverged", "position": "", "J": np.nan, "kind": ""}
+    )
+    table = pd.DataFrame(rows)
+    for s, setting in enumerate(result.settings):
+        table[setting.label] = shares[s]
+    return table
+
+
+def basins_summary(result) -> pd.DataFrame:
+    """Per setting: shares reaching a global minimum, any minimum, not settled, diverged;
+    median and 90th-percentile steps over the starts that reached a minimum."""
+    is_global = np.array([m.is_global for m in result.minima] + [False, False])  # [-2], [-1]
+    rows = []
+    for s, setting in enumerate(result.settings):
+        label, steps = result.label[s].ravel(), result.steps[s].ravel()
+        reached = steps[label >= 0]
+        rows.append(
+            {
+                "optimizer": setting.label,
+                "global minimum": float(np.mean(is_global[label] & (label >= 0))),
+                "any minimum": float(np.mean(label >= 0)),
+                "not settled": float(np.mean(label == -1)),
+                "diverged": float(np.mean(label == -2)),
+                "median steps": float(np.median(reached)) if reached.size else np.nan,
+                "90th pct steps": float(np.percentile(reached, 90)) if reached.size else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def basins_csv(result) -> pd.DataFrame:
+    """Tidy per-start results: start x, y, optimizer, settings, endpoint, minimum, steps,
+    diverged (the step, −1 never)."""
+    gx, gy = np.meshgrid(result.xs, result.ys)
+    names = [f"M{i + 1}" for i in range(len(result.minima))]
+    frames = []
+    for s, setting in enumerate(result.settings):
+        label = result.label[s].ravel()
+        frames.append(
+            pd.DataFrame(
+                {
+                    "start_x": gx.ravel(),
+                    "start_y": gy.ravel(),
+                    "optimizer": setting.optimizer,
+                    "settings": " ".join(f"{k}={v}" for k, v in setting.values),
+                    "end_x": result.final[s, ..., 0].ravel(),
+                    "end_y": result.final[s, ..., 1].ravel(),
+                    "minimum": [OUTCOMES.get(i) or names[i] for i in label],
+                    "steps": result.steps[s].ravel(),
+                    "diverged_at": result.diverged_at[s].ravel(),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def sensitivity_figure(result, colours, height: int = 520) -> dict:
+    """Top: median J − J* against α (log-log) with the interquartile band; bottom: success
+    rate against α. ``colours``: one per setting."""
+    q25, q50, q75 = result.quartiles()
+    rate = result.success_rate()
+    fig = make_subplots(2, 1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.62, 0.38])
+    lrs = list(result.lrs)
+    for s, setting in enumerate(result.settings):
+        colour, name = colours[s], _setting_name(setting)
+        band = np.concatenate([q75[s], q25[s][::-1]])
+        fig.add_trace(
+            go.Scatter(
+                x=lrs + lrs[::-1],
+                y=band,
+                fill="toself",
+                mode="lines",
+                line={"width": 0},
+                fillcolor=_translucent(colour),
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup=name,
+            ),
+            1,
+            1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=lrs,
+                y=q50[s],
+                mode="lines+markers",
+                name=name,
+                line={"color": colour},
+                legendgroup=name,
+            ),
+            1,
+            1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=lrs,
+                y=rate[s],
+                mode="lines+markers",
+                name=name,
+                line={"color": colour},
+                legendgroup=name,
+                showlegend=False,
+            ),
+            2,
+            1,
+        )
+    fig.update_xaxes(type="log", title_text="learning rate α", row=2, col=1)
+    fig.update_xaxes(type="log", row=1, col=1)
+    fig.update_yaxes(type="log", title_text="median J − J* (IQR band)", row=1, col=1)
+    fig.update_yaxes(range=[-0.03, 1.03], title_text="success rate", tickformat=".0%", row=2, col=1)
+    fig.update_layout(
+        height=height,
+        margin={"l": 60, "r": 10, "t": 30, "b": 40},
+        legend={"orientation": "h", "y": 1.08},
+    )
+    return fig.to_dict()
+
+
+def sensitivity_table(result) -> pd.DataFrame:
+    """Per setting: best α (lowest median J − J*), that median, its success rate, and the good
+    range's width in decades (α with ≥ 90 % success)."""
+    best, widths, rate = result.best(), result.good_range(), result.success_rate()
+    return pd.DataFrame(
+        [
+            {
+                "optimizer": _setting_name(setting),
+                "best α": lr,
+                "median J − J*": median,
+                "success at best α": float(rate[s][list(result.lrs).index(lr)]),
+                "good range (decades)": widths[s],
+            }
+            for s, (setting, (lr, median)) in enumerate(zip(result.settings, best, strict=True))
+        ]
+    )
+
+
+def _setting_name(setting) -> str:
+    values = ", ".join(
+        f"{k}={v:g}" for k, v in setting.values if k != "lr" and not isinstance(v, bool)
+    )
+    return setting.label + (f" ({values})" if values else "")
+
+
+def _translucent(colour: str, alpha: float = 0.2) -> str:
+    r, g, b = _hex_rgb(colour)
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def hyper_map_figure(result, figure: str = "rate", theory=None, height: int = 460) -> dict:
+    """Heatmap of ``figure`` ("rate" or "steps", nan/−1 shown blank) over the two
+    hyperparameters, with ``theory`` overlays: a dict of name -> (xs, ys) curves and
+    "optimum" -> (x, y), all in the map's own coordinates."""
+    z = result.rate if figure == "rate" else np.where(result.steps >= 0, result.steps, np.nan)
+    fig = go.Figure(
+        go.Heatmap(
+            x=list(result.x_values),
+            y=list(result.y_values),
+            z=z.tolist(),
+            colorscale="Viridis",
+            reversescale=figure == "rate",
+            colorbar={"title": "rate" if figure == "rate" else "steps"},
+            hovertemplate=f"{result.x_name}=%{{x:.4g}}<br>{result.y_name}=%{{y:.4g}}<br>%{{z:.4g}}<extra></extra>",
+        )
+    )
+    for name, curve in (theory or {}).items():
+        if name == "optimum":
+            fig.add_trace(
+                go.Scatter(
+                    x=[curve[0]],
+                    y=[curve[1]],
+                    mode="markers",
+                    name=name,
+                    marker={
+                        "symbol": "star",
+                        "size": 14,
+                        "color": "white",
+                        "line": {"color": "black", "width": 1},
+                    },
+                )
+            )
+        else:
+            fig.add_trace(
+                go.Scatter(
+                    x=list(curve[0]),
+                    y=list(curve[1]),
+                    mode="lines",
+                    name=name,
+                    line={"color": "white", "dash": "dash", "width": 2},
+                )
+            )
+    log_x = result.x_name == "lr"
+    fig.update_xaxes(
+        type="log" if log_x else "linear",
+        title_text=result.x_name,
+        range=_axis_range(result.x_values, log_x),
+    )
+    fig.update_yaxes(title_text=result.y_name, range=_axis_range(result.y_values, False))
+    fig.update_layout(
+        height=height,
+        margin={"l": 60, "r": 10, "t": 30, "b": 40},
+        legend={"orientation": "h", "y": 1.1},
+    )
+    return fig.to_dict()
+
+
+def _axis_range(values, log: bool) -> list[float]:
+    values = np.asarray(values, float)
+    if log:
+        return [float(np.log10(values.min())), float(np.log10(values.max()))]
+    return [float(values.min()), float(values.max())]
