@@ -1,6 +1,7 @@
 """How fast viz.export renders a race to GIF and WebP, and how big the files are.
 
-    python bench/export.py
+    python bench/export.py                           # the table
+    python bench/export.py --gif docs/race.gif       # also write the default race's GIF
 
 Races are built as the Playground builds them (registry defaults for 2-D surfaces, the
 surface's start, the palette's colours, the chart's background). Goals from issue 17:
@@ -21,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import optim
 import surfaces
+from ui.controls import SURFACE_FIELD, run_label
 from viz.background import surface_background
 from viz.export import animation_bytes
 from viz.trajectory import PALETTE, Trajectory, trajectory_figure
@@ -34,12 +36,15 @@ def race(surface_name: str, steps: int) -> dict:
     surface = surfaces.SURFACES[surface_name]
     runs = []
     for color, name in zip(PALETTE, RUNS, strict=False):
+        spec = optim.OPTIMIZERS[name]
         result = optim.run(
-            optim.OPTIMIZERS[name].build(), surface.grad, np.array([surface.start]), steps,
-            value_fn=surface,
+            spec.build(), surface.grad, np.array([surface.start]), steps, value_fn=surface
+        )
+        label = run_label(name, spec.defaults().items())
+        runs.append(
+            Trajectory(label, color, result.path[:, 0], result.values[:, 0],
+                       int(result.diverged_at[0]))
         )  # fmt: skip
-        path = result.path[:, 0]
-        runs.append(Trajectory(name, color, path, result.values[:, 0], int(result.diverged_at[0])))
     background = surface_background(surface, 160, 90)
     return trajectory_figure(surface, runs, background=background, max_frames=300)
 
@@ -75,5 +80,14 @@ def main() -> None:
         print(f"{case:<52} {measured:>10} {goal:>10} {'yes' if met else 'NO':>5} {also:>9}")
 
 
+def write_default_gif(path: str, width: int = 640) -> None:
+    """The Playground's default race (its first surface, four runs, 300 steps) as a GIF."""
+    data = animation_bytes(race(SURFACE_FIELD.default, 300), "gif", width=width)
+    Path(path).write_bytes(data)
+    print(f"wrote {path}: {len(data) / 1e3:.0f} kB")
+
+
 if __name__ == "__main__":
     main()
+    if "--gif" in sys.argv:
+        write_default_gif(sys.argv[sys.argv.index("--gif") + 1])

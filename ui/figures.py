@@ -5,6 +5,10 @@ figure with 300 animation frames; a ``go.Figure`` it accepts as already valid. `
 wraps a dict from ``viz`` in an empty figure whose ``to_dict`` hands the dict back as is.
 The viz tests check that every builder's dict passes ``go.Figure(fig)`` validation.
 
+An animated race (frames over a surface picture) gets download buttons for its animation as
+GIF and WebP under it (``animation_downloads``; ``viz.export`` renders the file in Python, only
+when its button is clicked, on Streamlit's worker thread for deferred downloads).
+
 Use::
 
     show(fig_dict, key="ewa", on_select=callback, selection_mode="points")
@@ -12,8 +16,12 @@ Use::
 
 from __future__ import annotations
 
+from functools import partial
+
 import plotly.graph_objects as go
 import streamlit as st
+
+from viz.export import FORMATS, animation_bytes
 
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -33,7 +41,36 @@ def prebuilt(figure: dict) -> PrebuiltFigure:
     return PrebuiltFigure(figure)
 
 
+def is_animated_race(figure: dict) -> bool:
+    """A 2-D race: frames drawn over a surface picture (``viz.trajectory``), so exportable."""
+    return bool(figure.get("frames")) and bool(figure.get("layout", {}).get("images"))
+
+
+def animation_files(figure: dict, name: str) -> list[tuple[str, object, str, str]]:
+    """(label, data made on click, file name, MIME type) of the animation's GIF and WebP."""
+    return [
+        (f"Animation ({fmt.upper() if fmt == 'gif' else 'WebP'})",
+         partial(animation_bytes, figure, fmt), f"{name}.{fmt}", mime)
+        for fmt, mime in FORMATS.items()
+    ]  # fmt: skip
+
+
+def animation_downloads(figure: dict, *, key: str, name: str = "race") -> None:
+    """Download buttons for the chart's animation as GIF and WebP, side by side."""
+    row = st.container(horizontal=True, gap="small")
+    for label, data, file_name, mime in animation_files(figure, name):
+        row.download_button(
+            label, data=data, file_name=file_name, mime=mime, key=f"{key}.{file_name}",
+            icon=":material/download:", on_click="ignore",
+        )  # fmt: skip
+
+
 def show(figure: dict, **kwargs):
-    """``st.plotly_chart`` for a viz figure dict (keyword arguments passed through)."""
+    """``st.plotly_chart`` for a viz figure dict (keyword arguments passed through); an
+    animated race gets its GIF and WebP downloads under it."""
     kwargs.setdefault("config", CHART_CONFIG)
-    return st.plotly_chart(prebuilt(figure), **kwargs)
+    chart = st.plotly_chart(prebuilt(figure), **kwargs)
+    if is_animated_race(figure):
+        key = kwargs.get("key") or "chart"
+        animation_downloads(figure, key=f"{key}.download", name=str(key).replace(".", "_"))
+    return chart

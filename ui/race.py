@@ -29,7 +29,7 @@ from ui.engine import (
     get_background,
     get_surface,
 )
-from ui.figures import show
+from ui.figures import animation_files, show
 from ui.knobs import Knob, knob_widget
 from ui.light_chart import light_chart
 from ui.url_state import Choice, Flag, UrlState
@@ -133,12 +133,14 @@ def _kept_hidden(url: UrlState, key: str, field: Choice):
 
 
 def _downloads(figure: dict, tidy) -> None:
-    """CSV of the trajectories and the standalone animated chart, both built on click."""
+    """CSV of the trajectories, the standalone animated chart and the animation as GIF and
+    WebP, each built on click."""
     files = (
         ("Trajectories (CSV)", lambda: tidy.to_csv(index=False), "trajectories.csv", "text/csv"),
         ("Animated chart (HTML)", lambda: standalone_html(figure), "race.html", "text/html"),
+        *animation_files(figure, "race"),
     )
-    for column, (label, data, name, mime) in zip(st.columns(2), files, strict=True):
+    for column, (label, data, name, mime) in zip(st.columns(len(files)), files, strict=True):
         column.download_button(
             label,
             data=data,
