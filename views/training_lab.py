@@ -21,6 +21,7 @@ from ui.lab_controls import (
     training_controls,
 )
 from ui.lab_results import show_kept_run
+from ui.lab_sweep import sweep_section
 from ui.lab_training import RESULT, LabRun, dataset, train_and_keep
 from ui.url_state import UrlState
 from viz.training import CLOCKS, data_figure
@@ -74,6 +75,7 @@ if train_clicked and optimizers:
 
 # figures
 show_kept_run(chart_slot, clock, settings, target, trained=train_clicked)
+sweep_section(url, (name, n, noise, data_seed, test_share), network, batch_size, target)
 
 url.finish()
 UrlState.show_warnings(warnings)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from viz.axes import log_axis, log_range
 from viz.trajectory import PALETTE
 
 METRICS = {
@@ -114,30 +115,26 @@ def robustness_traces(table: pd.DataFrame, best, color: str) -> list[dict]:
     return [*_band(table["lr"], table["q1"], table["q3"], color, group), line, ring]
 
 
+def range_name(row) -> str:
+    """How the good-range strip labels an optimizer: its name and the width in decades."""
+    return f"{row.label}: {row.decades:.1f} decades"
+
+
 def good_range_traces(best: pd.DataFrame, palette: dict) -> list[dict]:
     """The good range of each optimizer as a bar on a strip of its own below the curves."""
     traces = []
     for row in best.itertuples():
-        text = f"{row.label}: {row.decades:.2g} decades"
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers+text",
-                "xaxis": "x",
-                "yaxis": "y2",
-                "x": [row.good_low, row.good_high],
-                "y": [row.label, row.label],
-                "line": {"color": palette[row.optimizer], "width": 8},
-                "marker": {"size": 8, "color": palette[row.optimizer], "symbol": "line-ns-open"},
-                "text": ["", text],
-                "textposition": "middle right",
-                "showlegend": False,
-                "legendgroup": row.optimizer,
-                "name": text,
-                "hovertemplate": f"{text} (lr {row.good_low:.3g} to {row.good_high:.3g})"
-                "<extra></extra>",
-            }
-        )
+        name = range_name(row)
+        traces.append({
+            "type": "scatter", "mode": "lines+markers", "xaxis": "x", "yaxis": "y2",
+            "x": [row.good_low, row.good_high], "y": [name, name],
+            "line": {"color": palette[row.optimizer], "width": 8},
+            "marker": {"size": 12, "color": palette[row.optimizer], "symbol": "line-ns-open",
+                       "line": {"width": 3, "color": palette[row.optimizer]}},
+            "showlegend": False, "legendgroup": row.optimizer, "name": name,
+            "hovertemplate": f"{name} (lr {row.good_low:.3g} to {row.good_high:.3g})"
+                             "<extra></extra>",
+        })  # fmt: skip
     return traces
 
 
@@ -163,7 +160,8 @@ def robustness_figure(
         "data": data,
         "layout": {
             **_frame(height, f"{METRICS.get(metric, metric)}: median over seeds, band Q1–Q3"),
-            "xaxis": {"type": "log", "title": {"text": "learning rate"}, "anchor": "y2"},
+            "xaxis": log_axis(log_range(rates["lr"]), length=900, spacing=40)
+            | {"title": {"text": "learning rate"}, "anchor": "y2"},
             "yaxis": _value_axis(metric, METRICS.get(metric, metric))
             | {"domain": [strip + 0.08, 1.0]},
             "yaxis2": {
@@ -171,7 +169,8 @@ def robustness_figure(
                 "type": "category",
                 "autorange": "reversed",
                 "title": {"text": "good range"},
-                "showticklabels": False,
+                "showticklabels": True,
+                "automargin": True,
             },
             "annotations": [
                 {

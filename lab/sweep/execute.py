@@ -124,21 +124,25 @@ def _compute(client, trials, out, callback, should_stop) -> SweepReport:
     futures = client.map(run_trial, missing, pure=False,
                          key=[f"trial-{t['trial_id']}-{run_token}" for t in missing])  # fmt: skip
     ids = {future.key: t["trial_id"] for future, t in zip(futures, missing, strict=True)}
-    for future in as_completed(futures, with_results=False):
-        if future.status == "finished":
-            row = future.result()
-            write_trial(out, row)
-            report.computed += 1
-            if callback:
-                seconds = time.perf_counter() - start
-                callback(SweepProgress(report.total, already + report.computed,
-                                       report.computed, seconds, row))  # fmt: skip
-        else:
-            report.failed[ids[future.key]] = repr(future.exception())
-        future.release()
-        if should_stop and should_stop():
-            report.stopped = True
-            client.cancel(futures)
-            break
+    try:
+        for future in as_completed(futures, with_results=False):
+            if future.status == "finished":
+                row = future.result()
+                write_trial(out, row)
+                report.computed += 1
+                if callback:
+                    seconds = time.perf_counter() - start
+                    callback(SweepProgress(report.total, already + report.computed,
+                                           report.computed, seconds, row))  # fmt: skip
+            else:
+                report.failed[ids[future.key]] = repr(future.exception())
+            future.release()
+            if should_stop and should_stop():
+                report.stopped = True
+                client.cancel(futures)
+                break
+    except BaseException:  # an interrupt (a page's rerun, Ctrl-C): nothing more to run
+        client.cancel(futures)
+        raise
     report.seconds = time.perf_counter() - start
     return report
