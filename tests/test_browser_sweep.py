@@ -1,6 +1,7 @@
 """The Training lab's Sweep section in real headless Chromium: a tiny sweep runs from the page
 and draws the robustness figure with its quartile bands and the curves at the best rates."""
 
+import re
 import time
 
 import pytest
@@ -33,4 +34,27 @@ def test_a_tiny_sweep_shows_median_bands(live_app, page):
     shots = panel_pixels(page, "lab-sweep")
     assert all(shot.std() > 10 for shot in shots[-3:])  # curves, good-range strip, best curves
     assert page.get_by_role("button", name="Download the trials (CSV)").count() == 1
+    assert_clean(page)
+
+
+def test_stop_keeps_the_finished_trials_and_run_resumes(live_app, page):
+    seed = int(time.time()) % 9000 + 1
+    query = f"sw_opts=sgd,+adam&sw_points=7&sw_seeds=3&sw_epochs=300&data_seed={seed}"
+    page.goto(f"{live_app}/training_lab?{query}")
+    run = page.get_by_role("button", name="Run sweep")
+    run.wait_for(timeout=120_000)
+    run.click()
+    page.get_by_text(re.compile(r"^[3-9] of 42 trials")).wait_for(timeout=120_000)
+    # the section's Stop button (Streamlit's toolbar has a "Stop" of its own)
+    page.get_by_test_id("stBaseButton-secondary").filter(has_text="Stop").click()
+    kept = page.get_by_text(re.compile(r"of 42 trials finished; run again"))
+    kept.wait_for(timeout=60_000)
+    finished = int(kept.inner_text().split()[0])
+    assert 3 <= finished < 42
+    screenshot(page, "lab-sweep-stopped")
+    page.get_by_role("button", name="Run sweep").click()
+    done = page.get_by_text(re.compile(r"42 trials done \(\d+ now, \d+ before\)"))
+    done.wait_for(timeout=180_000)
+    now, before = map(int, re.findall(r"\d+", done.inner_text())[1:3])
+    assert before >= finished and now + before == 42  # only the missing trials ran
     assert_clean(page)
