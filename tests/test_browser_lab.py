@@ -14,7 +14,7 @@ SMALL = "n=200&epochs=15&count=2&o1.opt=adam"
 
 def open_lab(page, live_app: str, query: str):
     page.goto(f"{live_app}/training_lab?{query}")
-    train = page.get_by_test_id("stBaseButton-primary")  # Train is the page's one primary button
+    train = page.get_by_role("button", name="Train", exact=True)
     train.wait_for(timeout=120_000)
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 1")
     return train
