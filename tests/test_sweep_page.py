@@ -13,7 +13,7 @@ from viz.encode import decode
 pytestmark = pytest.mark.timeout(300)
 PAGE = "views/training_lab.py"
 TINY = {"n": "100", "hidden": "8, 8", "sw_opts": "sgd, adam", "sw_points": "3",
-        "sw_seeds": "2", "sw_epochs": "3", "sw_lr_low": "0.01", "sw_lr_high": "0.1"}  # fmt: skip
+        "sw_seeds": "3", "sw_epochs": "3", "sw_lr_low": "0.01", "sw_lr_high": "0.1"}  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +39,7 @@ def test_a_tiny_sweep_draws_median_bands_computed_by_pandas(
     assert not at.exception and not at.error
     (folder,) = sweeps_in.iterdir()
     frame = sweep.load(folder)
-    assert len(frame) == 2 * 3 * 2 and frame.trial_id.is_unique
+    assert len(frame) == 2 * 3 * 3 and frame.trial_id.is_unique
     robustness, curves = sweep_figures(at, chart_figures)
     medians = frame.groupby(["label", "hp_lr"])["final_test_loss"].median()
     lines = [t for t in robustness["data"] if t.get("mode") == "lines+markers" and "yaxis" not in t]
@@ -104,7 +104,7 @@ def test_a_sweep_too_long_for_this_machine_cannot_start(app_test):
 
 
 def test_a_folder_from_the_command_line_opens(app_test, chart_figures, sweeps_in):
-    spec = sweep.SweepSpec(optimizers=("adam", "sgd"), grid={"lr": (1e-2, 1e-1)}, seeds=2, n=100,
+    spec = sweep.SweepSpec(optimizers=("adam", "sgd"), grid={"lr": (1e-2, 1e-1)}, seeds=3, n=100,
                            hidden=(8, 8), epochs=3, batch_size=16)  # fmt: skip
     sweep.run(spec, sweeps_in / "cli", workers=1)
     at = app_test(PAGE, {"sw_mode": "open", "sw_folder": str(sweeps_in / "cli")})
