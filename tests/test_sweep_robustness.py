@@ -113,3 +113,18 @@ def test_the_csv_has_one_row_per_trial_without_curves():
     read = pd.read_csv(pd.io.common.StringIO(text))
     assert len(read) == 30 and "curve_test_loss" not in read.columns
     assert read["final_test_loss"].tolist() == frame()["final_test_loss"].tolist()
+
+
+def test_a_second_swept_hyperparameter_splits_each_optimizer():
+    data = frame()
+    data = pd.concat([data.assign(hp_beta1=0.9), data.assign(hp_beta1=0.5,
+                      final_test_loss=data.final_test_loss * 2)], ignore_index=True)  # fmt: skip
+    table = by_rate(data)
+    assert set(table["label"]) == {"Adam (beta1 0.9)", "Adam (beta1 0.5)", "SGD (beta1 0.9)",
+                                   "SGD (beta1 0.5)"}  # fmt: skip
+    assert (table["seeds"] == 3).all()  # each median over the seeds of one setting only
+    halved = table[table.label == "Adam (beta1 0.5)"]["median"].to_numpy()
+    assert halved == pytest.approx([2 * np.median(v) for v in LOSSES["adam"]])
+    best = best_rates(data)
+    curves = curves_at_best(data, best)
+    assert curves.groupby("label").size().to_dict() == dict.fromkeys(best["label"], 3)

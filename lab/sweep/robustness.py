@@ -32,9 +32,27 @@ def higher_is_better(metric: str) -> bool:
     return metric.endswith("accuracy")
 
 
+def series(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each optimizer split by the values of any other hyperparameter swept
+    beside the rate (a second grid axis): ``optimizer`` becomes e.g. ``adam|beta1=0.9`` and
+    ``label`` ``Adam (beta1 0.9)``; unchanged for a sweep over the rate alone."""
+    others = [c for c in frame.columns if c.startswith("hp_") and c != RATE]
+    varying = [c for c in others if frame.groupby("optimizer")[c].nunique().max() > 1]
+    if not varying:
+        return frame
+    names = [c.removeprefix("hp_") for c in varying]
+    values = frame[varying].astype(str).to_numpy()
+    keys = [", ".join(f"{n} {v}" for n, v in zip(names, row, strict=True)) for row in values]
+    return frame.assign(
+        optimizer=[f"{o}|{k}" for o, k in zip(frame["optimizer"], keys, strict=True)],
+        label=[f"{label} ({k})" for label, k in zip(frame["label"], keys, strict=True)],
+    )
+
+
 def by_rate(frame: pd.DataFrame, metric: str = "final_test_loss") -> pd.DataFrame:
-    """Columns optimizer, label, lr, median, q1, q3, seeds; sorted by optimizer then lr."""
-    groups = frame.groupby(["optimizer", "label", RATE], sort=True)[metric]
+    """Columns optimizer, label, lr, median, q1, q3, seeds; sorted by optimizer then lr (an
+    optimizer per value of a second swept hyperparameter, see ``series``)."""
+    groups = series(frame).groupby(["optimizer", "label", RATE], sort=True)[metric]
     table = groups.agg(
         median="median",
         q1=lambda v: v.quantile(0.25),
@@ -97,7 +115,7 @@ def curves_at_best(
     """Columns optimizer, label, lr, epoch, median, q1, q3: ``curve`` over the seeds at each
     optimizer's best rate, epoch by epoch (a diverged seed's curve ends early; later epochs
     take the seeds still running)."""
-    pieces = []
+    pieces, frame = [], series(frame)
     for row in best.itertuples():
         trials = frame[(frame.optimizer == row.optimizer) & (frame[RATE] == row.best_lr)]
         long = trials[["seed", "curve_epoch", curve]].explode(["curve_epoch", curve])
