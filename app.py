@@ -19,6 +19,7 @@ if __name__ == "__main__":
         st.Page(
             "views/playground.py", title="Playground", icon=":material/sports_score:", default=True
         ),
+        st.Page("views/atlas_view.py", title="Atlas", icon=":material/map:", url_path="atlas"),
         # the article's lessons
         st.Page("views/learning_rate.py", title="Learning rate", icon=":material/speed:"),
         st.Page("views/traps.py", title="Traps", icon=":material/warning:"),

@@ -233,34 +233,36 @@ def basins_csv(result) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def sensitivity_figure(result, colours, height: int = 520) -> dict:
-    """Top: median J − J* against α (log-log) with the interquartile band; bottom: success
-    rate against α. ``colours``: one per setting."""
+def sensitivity_figure(result, colours, names=None, height: int = 520) -> dict:
+    """Top: median J − J* against α (log-log) with the interquartile band (drawn where both
+    quartiles are finite); bottom: success rate against α. ``colours`` (and ``names``, the
+    settings' labels by default): one per setting."""
     q25, q50, q75 = result.quartiles()
     rate = result.success_rate()
+    names = names or [_setting_name(s) for s in result.settings]
     fig = make_subplots(2, 1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.62, 0.38])
-    lrs = list(result.lrs)
-    for s, setting in enumerate(result.settings):
-        colour, name = colours[s], _setting_name(setting)
-        band = np.concatenate([q75[s], q25[s][::-1]])
+    for s in range(len(result.settings)):
+        colour, name = colours[s], names[s]
+        for band in _bands(result.lrs, q25[s], q75[s]):
+            fig.add_trace(
+                go.Scatter(
+                    x=band[0],
+                    y=band[1],
+                    fill="toself",
+                    mode="lines",
+                    line={"width": 0},
+                    fillcolor=_translucent(colour),
+                    hoverinfo="skip",
+                    showlegend=False,
+                    legendgroup=name,
+                    name="IQR",
+                ),
+                1,
+                1,
+            )
         fig.add_trace(
             go.Scatter(
-                x=lrs + lrs[::-1],
-                y=band,
-                fill="toself",
-                mode="lines",
-                line={"width": 0},
-                fillcolor=_translucent(colour),
-                hoverinfo="skip",
-                showlegend=False,
-                legendgroup=name,
-            ),
-            1,
-            1,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=lrs,
+                x=result.lrs,
                 y=q50[s],
                 mode="lines+markers",
                 name=name,
@@ -272,7 +274,7 @@ def sensitivity_figure(result, colours, height: int = 520) -> dict:
         )
         fig.add_trace(
             go.Scatter(
-                x=lrs,
+                x=result.lrs,
                 y=rate[s],
                 mode="lines+markers",
                 name=name,
@@ -293,6 +295,20 @@ def sensitivity_figure(result, colours, height: int = 520) -> dict:
         legend={"orientation": "h", "y": 1.08},
     )
     return fig.to_dict()
+
+
+def _bands(lrs, low, high) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Closed polygons (x, y) over each run of α where both quartiles are finite and > 0."""
+    ok = np.append(np.isfinite(low) & np.isfinite(high) & (low > 0), False)
+    bands, start = [], None
+    for i, good in enumerate(ok):
+        if good and start is None:
+            start = i
+        elif not good and start is not None:
+            x = np.concatenate([lrs[start:i], lrs[start:i][::-1]])
+            bands.append((x, np.concatenate([high[start:i], low[start:i][::-1]])))
+            start = None
+    return bands
 
 
 def sensitivity_table(result) -> pd.DataFrame:
@@ -387,3 +403,72 @@ def _axis_range(values, log: bool) -> list[float]:
     if log:
         return [float(np.log10(values.min())), float(np.log10(values.max()))]
     return [float(values.min()), float(values.max())]
+
+
+def click_targets(result, every: int = 1) -> dict:
+    """An invisible marker on every ``every``-th start of the grid: clicking the picture
+    clicks the start under the pointer (plotly.js reports clicks on points only)."""
+    gx, gy = np.meshgrid(result.xs[::every], result.ys[::every])
+    return {
+        "type": "scatter",
+        "x": gx.ravel(),
+        "y": gy.ravel(),
+        "mode": "markers",
+        "marker": {"size": 6, "opacity": 0},
+        "hoverinfo": "x+y",
+        "showlegend": False,
+        "name": "starts",
+    }
+
+
+def add_clicks_and_paths(figure: dict, result, trajectories=(), every: int = 1) -> dict:
+    """``figure`` (from ``basins_figure``) with click targets on every panel and each
+    trajectory drawn on its own setting's panel (white under-stroke, the run's colour)."""
+    data = list(figure["data"])
+    for i in range(len(result.settings)):
+        axes = {"xaxis": "x" if i == 0 else f"x{i + 1}", "yaxis": "y" if i == 0 else f"y{i + 1}"}
+        data.append(click_targets(result, every) | axes)
+        if i < len(trajectories):
+            run = trajectories[i]
+            x, y = run.path[:, 0], run.path[:, 1]
+            for colour, width in (("white", 4), (run.color, 2)):
+                data.append(
+                    {
+                        "type": "scatter",
+                        "x": x,
+                        "y": y,
+                        "mode": "lines",
+                        "hoverinfo": "skip",
+                        "line": {"color": colour, "width": width},
+                        "showlegend": False,
+                    }
+                    | axes
+                )
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": [x[0]],
+                    "y": [y[0]],
+                    "mode": "markers",
+                    "marker": {"color": "white", "size": 9, "line": {"color": "black", "width": 1}},
+                    "showlegend": False,
+                    "name": "start",
+                }
+                | axes
+            )
+    return figure | {"data": data}
+
+
+def basins_png(result, scale: int = 2, gap: int = 8) -> bytes:
+    """The basin images side by side (each start ``scale`` pixels, white gaps) as PNG bytes."""
+    pictures = [
+        np.flipud(basin_rgb(result.label[s], result.steps[s], result.steps_budget))
+        for s in range(len(result.settings))
+    ]
+    pictures = [p.repeat(scale, axis=0).repeat(scale, axis=1) for p in pictures]
+    height = pictures[0].shape[0]
+    white = np.full((height, gap, 3), 255, np.uint8)
+    row = np.concatenate([x for p in pictures for x in (p, white)][:-1], axis=1)
+    buffer = io.BytesIO()
+    Image.fromarray(row, "RGB").save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()

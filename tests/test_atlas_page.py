@@ -1,0 +1,140 @@
+"""The Atlas page under AppTest: every control, read back from the URL, the figures and tables
+it draws checked against atlas computed here and against counts by hand."""
+
+import base64
+import io
+from urllib.parse import parse_qs, urlparse
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import atlas
+import surfaces
+from atlas import Setting
+from viz.encode import decode
+
+PAGE = "views/atlas_view.py"
+SMALL = {"atlas.resolution": "50", "atlas.steps": "60"}
+
+
+def _picture(uri):
+    return np.array(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))))
+
+
+def _by_key(widgets, key):
+    return next(w for w in widgets if w.key == key)
+
+
+def test_basins_view_draws_one_image_per_run_legend_and_summary(app_test, chart_figures):
+    at = app_test(PAGE, {"surface": "himmelblau", **SMALL})
+    assert not at.exception and not at.error
+    (figure,) = chart_figures(at)
+    images = figure["layout"]["images"]
+    assert len(images) == 4 and all(_picture(i["source"]).shape[:2] == (50, 50) for i in images)
+    legend = at.dataframe[0].value.set_index("minimum")
+    expected = atlas.basins(
+        surfaces.SURFACES["himmelblau"], [Setting.of("gd", lr=0.01)], resolution=50, steps=60
+    ).shares()[0]
+    np.testing.assert_allclose(legend["Gradient descent"].to_numpy(float), expected)
+    assert list(legend.index[:4]) == ["M1", "M2", "M3", "M4"]
+    summary = at.dataframe[1].value
+    assert list(summary["optimizer"]) == ["Gradient descent", "Momentum", "RMSProp", "Adam"]
+    assert [b.proto.label for b in at.get("download_button")] == [
+        "Atlas as PNG",
+        "Per-start results (CSV)",
+    ]
+
+
+def test_resolution_steps_and_start_change_the_atlas_and_the_url(app_test, chart_figures):
+    at = app_test(PAGE, {"surface": "himmelblau", **SMALL})
+    _by_key(at.slider, "atlas.resolution").set_value(64)
+    _by_key(at.slider, "atlas.steps").set_value(40)
+    x_input = next(n for n in at.number_input if n.key.endswith(".x"))
+    y_input = next(n for n in at.number_input if n.key.endswith(".y"))
+    x_input.set_value(1.25)
+    y_input.set_value(-2.5)
+    at.run()
+    assert not at.exception and not at.error
+    (figure,) = chart_figures(at)
+    assert _picture(figure["layout"]["images"][0]["source"]).shape[:2] == (64, 64)
+    starts = [t for t in figure["data"] if t.get("name") == "start"]
+    assert len(starts) == 4 and all(tuple((t["x"][0], t["y"][0])) == (1.25, -2.5) for t in starts)
+    assert at.query_params["atlas.resolution"] == "64" and at.query_params["atlas.steps"] == "40"
+    assert at.query_params["x0"] == "1.25" and at.query_params["y0"] == "-2.5"
+    link = urlparse(at.get("link_button")[0].proto.url)
+    query = parse_qs(link.query)
+    assert query["surface"] == ["himmelblau"] and query["x0"] == ["1.25"]
+    assert query["r0.opt"] == ["gd"] and query["r3.opt"] == ["adam"]
+
+
+def test_sensitivity_view_every_control(app_test, chart_figures):
+    query = {"surface": "himmelblau", "atlas.view": "sensitivity", "runs": "2"}
+    at = app_test(PAGE, query | {"atlas.starts": "8", "atlas.steps": "50"})
+    assert not at.exception and not at.error
+    controls = {
+        "atlas.lr_count": 7,
+        "atlas.starts": 6,
+        "atlas.seed": 3,
+        "atlas.noise": 0.5,
+        "atlas.noise_seeds": 2,
+        "atlas.steps": 30,
+        "atlas.lr_low": 0.001,
+        "atlas.lr_high": 0.5,
+    }
+    for key, value in controls.items():
+        _by_key([*at.slider, *at.select_slider], key).set_value(value)
+    at.run()
+    assert not at.exception and not at.error
+    (figure,) = chart_figures(at)
+    median = next(t for t in figure["data"] if t.get("mode") == "lines+markers")
+    np.testing.assert_allclose(decode(median["x"]), np.geomspace(0.001, 0.5, 7))
+    table = at.dataframe[0].value
+    assert len(table) == 2 and set(table.columns) >= {"best α", "good range (decades)"}
+    for key, value in controls.items():
+        assert float(at.query_params[key]) == pytest.approx(value)
+    _by_key(at.select_slider, "atlas.lr_low").set_value(1.0)
+    at.run()
+    assert [e.value for e in at.error] == ["The smallest α must be below the largest."]
+
+
+def test_settings_over_the_memory_limit_are_refused_with_the_limit_named(app_test):
+    at = app_test(
+        PAGE,
+        {
+            "atlas.view": "sensitivity",
+            "atlas.starts": "1024",
+            "atlas.lr_count": "60",
+            "atlas.noise_seeds": "16",
+        },
+    )
+    assert not at.exception
+    assert len(at.error) == 1 and "memory limit of 200 MB" in at.error[0].value
+
+
+def test_map_view_draws_theory_on_the_ravine_with_the_measured_rate(app_test, chart_figures):
+    query = {"surface": "ravine", "s.kappa": "100", "atlas.view": "map", "runs": "2"}
+    at = app_test(PAGE, query | {"r0.opt": "gd", "r1.opt": "sgd", "atlas.cells": "6"})
+    assert not at.exception and not at.error
+    _by_key(at.selectbox, "atlas.run").set_value("1")
+    at.run()
+    _by_key(at.selectbox, "atlas.y.sgd").set_value("momentum")
+    _by_key(at.radio, "atlas.figure").set_value("steps")
+    _by_key(at.slider, "atlas.cells").set_value(8)
+    at.run()
+    assert not at.exception and not at.error
+    (figure,) = chart_figures(at)
+    heat = figure["data"][0]
+    assert heat["type"] == "heatmap" and np.asarray(heat["z"], float).shape == (8, 8)
+    names = {t.get("name") for t in figure["data"]}
+    assert {"optimum", "divergence αλₙ = 2 + 2β"} <= names
+    note = next(c.value for c in at.caption if c.value.startswith("Theory"))
+    assert "α* = 0.03306" in note and "β* = 0.6694" in note and "rate 0.8182" in note
+    measured = float(note.rsplit(": ", 1)[1].rstrip("."))
+    assert abs(measured - 0.8182) < 2e-3
+    assert at.query_params["atlas.run"] == "1" and at.query_params["atlas.figure"] == "steps"
+
+
+def test_a_run_without_a_second_hyperparameter_says_so(app_test):
+    at = app_test(PAGE, {"atlas.view": "map", "runs": "1", "r0.opt": "gd"})
+    assert not at.exception and "no hyperparameter besides α" in at.info[0].value

@@ -1,0 +1,53 @@
+"""The Atlas in Chromium: the basin images drawn side by side on one colour key, and the legend
+table with a swatch of each minimum's colour."""
+
+import numpy as np
+import pytest
+from browser_checks import LIGHT_CHARTS, assert_clean, panel_pixels, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+
+M1, M2, GREY = np.array([0xE4, 0x57, 0x2E]), np.array([0x17, 0xBE, 0xBB]), np.array([170] * 3)
+
+
+def share_near(pixels: np.ndarray, colour: np.ndarray, distance: float = 30) -> float:
+    return float(np.mean(np.linalg.norm(pixels - colour, axis=-1) < distance))
+
+
+def share_reddish(pixels) -> float:
+    """M1's hue, lightened towards white by the steps: red well above blue."""
+    r, g, b = np.moveaxis(pixels, -1, 0)
+    return float(np.mean((r - b > 40) & (r > g + 20)))
+
+
+def share_teal(pixels) -> float:
+    """M2's hue, lightened: green and blue well above red."""
+    r, g, b = np.moveaxis(pixels, -1, 0)
+    return float(np.mean((g - r > 30) & (b - r > 30)))
+
+
+def test_basin_images_and_legend(live_app, page):
+    query = "surface=sharp_flat&atlas.resolution=60&atlas.steps=300"
+    page.goto(f"{live_app}/atlas?{query}")
+    frame = page.frame_locator(LIGHT_CHARTS).first
+    frame.locator(".js-plotly-plot image").nth(3).wait_for(state="attached", timeout=120_000)
+    page.wait_for_timeout(1500)
+    panels = panel_pixels(page, "atlas-basins", scope=frame)
+    assert len(panels) == 4
+    # GD and momentum at α = 0.01: the sharp minimum's hue near it, grey (not settled) far
+    # out; RMSProp and Adam reach both minima: both hues (pure near each minimum).
+    for k, pixels in enumerate(panels):
+        assert share_reddish(pixels) > 0.05, k
+        if k < 2:
+            assert share_near(pixels, GREY, 12) > 0.2, k
+        else:
+            assert share_teal(pixels) > 0.2, k
+    legend = page.locator("[data-testid=stDataFrame]").first
+    legend.scroll_into_view_if_needed()
+    path = screenshot(page, "atlas-legend", clip=legend.bounding_box())
+    from PIL import Image
+
+    cells = np.asarray(Image.open(path).convert("RGB"), dtype=float)
+    assert share_near(cells, M1, 12) > 0.002 and share_near(cells, M2, 12) > 0.002
+    screenshot(page, "atlas-page", full_page=True)
+    assert_clean(page)

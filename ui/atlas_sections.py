@@ -1,0 +1,152 @@
+"""The Atlas page's three sections: each computes (cached, one entry per run, a progress bar
+with the work left) and draws its figure, tables and downloads. Errors a user can cause (a
+setting over the memory limit) are shown in the page."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+import atlas
+from ui.atlas_controls import progress_bar
+from ui.atlas_engine import basins_one, hyper_map_cached, sensitivity_one, stack
+from ui.controls import set_start_from_click, start_keys
+from ui.engine import Settings, compute_trajectory
+from ui.figures import show
+from ui.light_chart import light_chart
+from ui.playground_link import playground_button, playground_url
+from viz import atlas as va
+
+
+def _per_run(label: str, runs, compute, rows: int):
+    """``compute(run)`` for each run behind a progress bar; None (with the message shown)
+    when the settings are refused: ``rows``, the runs of all of them, over the memory limit."""
+    bar, update = progress_bar(label)
+    parts = []
+    try:
+        atlas.check_memory(rows)
+        for i, run in enumerate(runs):
+            parts.append(compute(run))
+            update(i + 1, len(runs))
+    except ValueError as error:
+        st.error(str(error))
+        return None
+    finally:
+        bar.empty()
+    return parts
+
+
+def basins_section(spec, surface, runs, resolution: int, steps: int, start) -> None:
+    parts = _per_run(
+        "Basins",
+        runs,
+        lambda run: basins_one(spec, run, resolution, steps),
+        resolution**2 * len(runs),
+    )
+    if parts is None:
+        return
+    settings = tuple(atlas.Setting(r.optimizer, r.values) for r in runs)
+    result = stack(parts, settings)
+    trajectories = [compute_trajectory(spec, run, Settings(start, steps)) for run in runs]
+    figure = va.basins_figure(result, va.faint_contours(surface))
+    figure = va.add_clicks_and_paths(figure, result, trajectories, every=max(1, resolution // 60))
+    keys = start_keys(spec, surface)
+    light_chart(
+        figure, key="atlas.chart", on_click=lambda: set_start_from_click("atlas.chart", keys)
+    )
+    st.caption(
+        f"Each pixel is a start, run for {steps} steps: the hue says which minimum it reached "
+        f"(within {result.tol:.3g}), lighter the more steps it needed; grey: not settled; "
+        "black: diverged. Click a pixel to draw that start's runs."
+    )
+    legend = va.basins_legend(result)
+    st.dataframe(
+        legend.style.apply(lambda c: [f"background-color: {v}" for v in c], subset=["colour"]),
+        hide_index=True,
+        key="atlas.legend",
+    )
+    st.dataframe(va.basins_summary(result), hide_index=True, key="atlas.summary")
+    playground_button(playground_url(spec, tuple(runs), Settings(start, steps)), "atlas.open")
+    left, right = st.columns(2)
+    left.download_button("Atlas as PNG", va.basins_png(result), "atlas.png", "image/png")
+    csv = va.basins_csv(result).to_csv(index=False).encode()
+    right.download_button("Per-start results (CSV)", csv, "atlas.csv", "text/csv")
+
+
+def sensitivity_section(spec, runs, knobs: dict) -> None:
+    if knobs["lr_low"] >= knobs["lr_high"]:
+        st.error("The smallest α must be below the largest.")
+        return
+    args = (
+        (knobs["lr_low"], knobs["lr_high"]),
+        knobs["lr_count"],
+        knobs["starts"],
+        knobs["seed"],
+        knobs["steps"],
+        knobs["noise"],
+        knobs["noise_seeds"],
+    )
+    rows = knobs["lr_count"] * knobs["starts"] * knobs["noise_seeds"] * len(runs)
+    parts = _per_run("Sensitivity", runs, lambda run: sensitivity_one(spec, run, *args), rows)
+    if parts is None:
+        return
+    result = stack(parts, tuple(atlas.Setting(r.optimizer, r.values) for r in runs))
+    show(
+        va.sensitivity_figure(result, [r.color for r in runs], [r.label for r in runs]),
+        key="atlas.sensitivity",
+    )
+    st.caption(
+        f"Every cell: {knobs['starts']} random starts × {knobs['noise_seeds']} noise seed(s), "
+        f"{knobs['steps']} steps each. Success: ending within the tolerance of a global minimum. "
+        f"Good range: decades of α with at least {atlas.GOOD:.0%} success."
+    )
+    st.dataframe(va.sensitivity_table(result), hide_index=True, key="atlas.sensitivity_table")
+
+
+def map_section(spec, surface, knobs: dict, start) -> None:
+    if knobs["map_lr_low"] >= knobs["map_lr_high"]:
+        st.error("The smallest α must be below the largest.")
+        return
+    run, y, cells = knobs["run"], knobs["y"], knobs["cells"]
+    xs = tuple(np.geomspace(knobs["map_lr_low"], knobs["map_lr_high"], cells).tolist())
+    ys = tuple(np.linspace(y.low, y.high, cells).tolist())
+    parts = _per_run(
+        "Map",
+        [run],
+        lambda r: hyper_map_cached(spec, r, xs, y.name, ys, start, knobs["steps"]),
+        cells**2,
+    )
+    if parts is None:
+        return
+    result = parts[0]
+    overlays, note = theory_overlays(spec, surface, run, y.name, xs)
+    show(va.hyper_map_figure(result, knobs["figure"], overlays), key="atlas.map")
+    if overlays is not None:  # the measured rate at the predicted optimum, beside theory's
+        x_star, y_star = overlays["optimum"]
+        at = hyper_map_cached(spec, run, (x_star,), y.name, (y_star,), start, 4 * knobs["steps"])
+        note += f" Measured at that optimum over {4 * knobs['steps']} steps: {at.rate[0, 0]:.4f}."
+    st.caption(note)
+
+
+def theory_overlays(spec, surface, run, y_name: str, xs) -> tuple[dict | None, str]:
+    """Theory curves where they exist: heavy ball on the ravine (x² + κy²)/2, λ = {1, κ}."""
+    heavy_ball = (run.optimizer, y_name) in {("sgd", "momentum"), ("momentum", "beta")}
+    if spec.name != "ravine" or not heavy_ball:
+        return None, (
+            "Rate: the contraction per step of √(J − J*) over the second half of the run. "
+            "Theory is drawn for heavy-ball momentum on the Ravine."
+        )
+    kappa = float(surface.params["kappa"])
+    article = run.optimizer == "momentum"
+    alpha, beta, rate = atlas.theory.momentum_optimum(1.0, kappa)
+    _, gd_rate = atlas.theory.gd_optimum(1.0, kappa)
+    form = (
+        "the article's averaged form, converted: α' = α/(1 − β)"
+        if article
+        else "torch's form v ← βv + g, θ ← θ − αv"
+    )
+    note = (
+        f"Theory for λ = {{1, {kappa:g}}} in {form}: optimum α* = {alpha:.4g}, β* = {beta:.4g}, "
+        f"rate {rate:.4f} (gradient descent's best: {gd_rate:.4f})."
+    )
+    return atlas.theory.momentum_overlays(1.0, kappa, xs, article=article), note
