@@ -39,7 +39,7 @@ def test_a_tiny_sweep_shows_median_bands(live_app, page):
 
 def test_stop_keeps_the_finished_trials_and_run_resumes(live_app, page):
     seed = int(time.time()) % 9000 + 1
-    query = f"sw_opts=sgd,+adam&sw_points=7&sw_seeds=3&sw_epochs=300&data_seed={seed}"
+    query = f"n=400&sw_opts=sgd,+adam&sw_points=7&sw_seeds=3&sw_epochs=200&data_seed={seed}"
     page.goto(f"{live_app}/training_lab?{query}")
     run = page.get_by_role("button", name="Run sweep")
     run.wait_for(timeout=120_000)
