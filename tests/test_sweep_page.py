@@ -97,8 +97,9 @@ def test_bad_settings_are_named_and_nothing_runs(app_test, query, named, sweeps_
 
 
 def test_a_sweep_too_long_for_this_machine_cannot_start(app_test):
-    at = app_test(PAGE, {"sw_opts": "sgd, adam, rmsprop", "sw_points": "13", "sw_seeds": "10",
-                         "sw_epochs": "500"})  # fmt: skip
+    huge = {"n": "5000", "sw_opts": "sgd, adam, rmsprop", "sw_points": "13", "sw_seeds": "10",
+            "sw_epochs": "500"}  # fmt: skip
+    at = app_test(PAGE, huge)
     assert any("over 120 s" in w.value for w in at.warning)
     assert at.button(key="lab.sw_run").disabled
 
