@@ -36,10 +36,11 @@ def test_basins_view_draws_one_image_per_run_legend_and_summary(app_test, chart_
     expected = atlas.basins(
         surfaces.SURFACES["himmelblau"], [Setting.of("gd", lr=0.01)], resolution=50, steps=60
     ).shares()[0]
-    np.testing.assert_allclose(legend["Gradient descent"].to_numpy(float), expected)
+    np.testing.assert_allclose(legend["Gradient descent α=0.01"].to_numpy(float), expected)
     assert list(legend.index[:4]) == ["M1", "M2", "M3", "M4"]
     summary = at.dataframe[1].value
-    assert list(summary["optimizer"]) == ["Gradient descent", "Momentum", "RMSProp", "Adam"]
+    labels = ["Gradient descent α=0.01", "Momentum α=0.01", "RMSProp α=0.01", "Adam α=0.05"]
+    assert list(summary["optimizer"]) == labels
     assert [b.proto.label for b in at.get("download_button")] == [
         "Atlas as PNG",
         "Per-start results (CSV)",

@@ -51,3 +51,41 @@ def test_basin_images_and_legend(live_app, page):
     assert share_near(cells, M1, 12) > 0.002 and share_near(cells, M2, 12) > 0.002
     screenshot(page, "atlas-page", full_page=True)
     assert_clean(page)
+
+
+ATLAS_PLOT = (
+    f"(f => f ? f.contentDocument.querySelector('.js-plotly-plot') : null)"
+    f"(document.querySelector('{LIGHT_CHARTS}'))"
+)
+
+
+def test_clicking_a_pixel_draws_every_run_from_that_start(live_app, page):
+    page.goto(f"{live_app}/atlas?surface=himmelblau&atlas.resolution=50&atlas.steps=100")
+    page.frame_locator(LIGHT_CHARTS).first.locator(".js-plotly-plot image").nth(3).wait_for(
+        state="attached", timeout=120_000
+    )
+    page.wait_for_timeout(1000)
+    target = page.evaluate(
+        f"""() => {{ const frame = document.querySelector('{LIGHT_CHARTS}');
+                    const gd = {ATLAS_PLOT}, L = gd._fullLayout;
+                    const grid = gd.data.find(t => t.name === 'starts' && t.xaxis === 'x2');
+                    const k = 12 * 50 + 37, x = grid.x[k], y = grid.y[k];
+                    const outer = frame.getBoundingClientRect(), box = gd.getBoundingClientRect();
+                    return {{x, y, px: outer.x + box.x + L.xaxis2._offset + L.xaxis2.l2p(x),
+                             py: outer.y + box.y + L.yaxis2._offset + L.yaxis2.l2p(y)}}; }}"""
+    )
+    page.mouse.click(target["px"], target["py"])
+    page.wait_for_function(
+        f"""() => {{ const gd = {ATLAS_PLOT};
+                    if (!gd) return false;
+                    const starts = gd.data.filter(t => t.name === 'start');
+                    return starts.length === 4 && starts.every(
+                        t => Math.abs(t.x[0] - {target["x"]}) < 1e-9
+                             && Math.abs(t.y[0] - {target["y"]}) < 1e-9); }}""",
+        timeout=60_000,
+    )
+    inputs = page.locator("[data-testid=stSidebar] [data-testid=stNumberInput] input")
+    assert float(inputs.nth(0).input_value()) == pytest.approx(target["x"], abs=1e-3)
+    page.wait_for_url(lambda url: f"x0={target['x']:g}" in url, timeout=30_000)
+    screenshot(page, "atlas-clicked-start")
+    assert_clean(page)

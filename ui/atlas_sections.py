@@ -59,13 +59,30 @@ def basins_section(spec, surface, runs, resolution: int, steps: int, start) -> N
         f"(within {result.tol:.3g}), lighter the more steps it needed; grey: not settled; "
         "black: diverged. Click a pixel to draw that start's runs."
     )
-    legend = va.basins_legend(result)
+    names = [r.label for r in runs]
+    legend = va.basins_legend(result, names)
+    percent = {
+        column: st.column_config.NumberColumn(format="percent")
+        for column in (
+            *names,
+            "global minimum",
+            "any minimum",
+            "not settled",
+            "diverged",
+        )
+    }
     st.dataframe(
         legend.style.apply(lambda c: [f"background-color: {v}" for v in c], subset=["colour"]),
         hide_index=True,
         key="atlas.legend",
+        column_config=percent,
     )
-    st.dataframe(va.basins_summary(result), hide_index=True, key="atlas.summary")
+    st.dataframe(
+        va.basins_summary(result, names),
+        hide_index=True,
+        key="atlas.summary",
+        column_config=percent,
+    )
     playground_button(playground_url(spec, tuple(runs), Settings(start, steps)), "atlas.open")
     left, right = st.columns(2)
     left.download_button("Atlas as PNG", va.basins_png(result), "atlas.png", "image/png")

@@ -158,9 +158,9 @@ def _minimum_name(index: int, m) -> str:
     return f"M{index + 1} ({m.x:.3g}, {m.y:.3g}), J = {m.value:.4g}, {kind}"
 
 
-def basins_legend(result) -> pd.DataFrame:
-    """Per minimum: colour, position, value, global or local, share of starts per setting;
-    then rows for not settled and diverged."""
+def basins_legend(result, names=None) -> pd.DataFrame:
+    """Per minimum: colour, position, value, global or local, share of starts per setting
+    (columns ``names``, the settings' labels by default); then not settled and diverged."""
     shares = result.shares()
     rows = []
     for i, m in enumerate(result.minima):
@@ -180,12 +180,12 @@ def basins_legend(result) -> pd.DataFrame:
         {"colour": "#000000", "minimum": "diverged", "position": "", "J": np.nan, "kind": ""}
     )
     table = pd.DataFrame(rows)
-    for s, setting in enumerate(result.settings):
-        table[setting.label] = shares[s]
+    for s, name in enumerate(names or [setting.label for setting in result.settings]):
+        table[name] = shares[s]
     return table
 
 
-def basins_summary(result) -> pd.DataFrame:
+def basins_summary(result, names=None) -> pd.DataFrame:
     """Per setting: shares reaching a global minimum, any minimum, not settled, diverged;
     median and 90th-percentile steps over the starts that reached a minimum."""
     is_global = np.array([m.is_global for m in result.minima] + [False, False])  # [-2], [-1]
@@ -195,7 +195,7 @@ def basins_summary(result) -> pd.DataFrame:
         reached = steps[label >= 0]
         rows.append(
             {
-                "optimizer": setting.label,
+                "optimizer": names[s] if names else setting.label,
                 "global minimum": float(np.mean(is_global[label] & (label >= 0))),
                 "any minimum": float(np.mean(label >= 0)),
                 "not settled": float(np.mean(label == -1)),
