@@ -7,6 +7,12 @@ small settings record; results come back to this process, which alone writes the
 folder. A trial whose worker dies is rescheduled by Dask on another worker (up to
 ``distributed.scheduler.allowed-failures`` times); its file is written once, when its one
 result arrives, so it never appears twice.
+
+On a cluster the scheduler and every worker must import this project (tasks name
+``lab.sweep.trial.run_trial``): start them with the repository on their path, for instance
+``PYTHONPATH=/path/to/repo dask scheduler`` and ``PYTHONPATH=/path/to/repo dask worker
+tcp://host:8786 --nworkers auto --nthreads 1``; otherwise each trial fails with Dask's
+"Error during deserialization of the task graph", reported per trial.
 """
 
 from __future__ import annotations
