@@ -25,23 +25,62 @@ class Nothing(Tracker):
 
 class MinimaTracker(Tracker):
     """``label`` (index into ``minima``, −1 none) and ``since`` (first step of the last
-    stretch with that label) per row."""
+    stretch with that label) per row.
+
+    A point within ``tol`` of a minimum lies in that minimum's cell of a grid of side 2·tol or
+    in one of the 8 around it, so a lookup table over that grid names the one candidate to
+    measure against: the cost per step does not grow with the number of minima. (Minima
+    closer than about 6·tol would share cells: then each minimum is measured in turn.)
+    """
 
     def __init__(self, rows: int, minima: np.ndarray, tol: float):
         self.minima, self.tol2 = np.asarray(minima, dtype=float).reshape(-1, 2), tol * tol
         self.label = np.full(rows, -2, dtype=np.int16)
         self.since = np.zeros(rows, dtype=np.int32)
+        self.table = _lookup_table(self.minima, tol)
 
     def observe(self, k, points):
-        x, y = points[:, 0], points[:, 1]
-        label = np.full(len(points), -1, dtype=np.int16)
-        for j, (mx, my) in enumerate(self.minima):
-            label[(x - mx) ** 2 + (y - my) ** 2 <= self.tol2] = j  # tol < half their distance
+        label = self._labels(points[:, 0], points[:, 1])
         self.since[label != self.label] = k
         self.label = label
 
+    def _labels(self, x, y):
+        if self.table is None:
+            label = np.full(len(x), -1, dtype=np.int16)
+            for j, (mx, my) in enumerate(self.minima):
+                label[(x - mx) ** 2 + (y - my) ** 2 <= self.tol2] = j
+            return label
+        table, origin, scale = self.table
+        ix = np.clip((x - origin[0]) * scale, 0, table.shape[1] - 1).astype(np.intp)
+        iy = np.clip((y - origin[1]) * scale, 0, table.shape[0] - 1).astype(np.intp)
+        candidate = table[iy, ix]  # −1 where no minimum is near
+        near = self.minima[candidate]  # row −1 (the last minimum) is masked below
+        inside = (x - near[:, 0]) ** 2 + (y - near[:, 1]) ** 2 <= self.tol2
+        return np.where(inside & (candidate >= 0), candidate, -1).astype(np.int16)
+
     def results(self):
         return {"label": self.label, "since": self.since}
+
+
+def _lookup_table(minima: np.ndarray, tol: float):
+    """(table, origin, 1/cell) with cell = 2·tol: each minimum's index in its cell and the 8
+    around it, −1 elsewhere, two empty cells of border (clipped far points land there); None
+    when two minima would share a cell, or the table would pass 4 million cells."""
+    if len(minima) == 0 or tol <= 0:
+        return None
+    cell = 2 * tol
+    origin = minima.min(axis=0) - 3 * cell
+    shape = np.floor((minima.max(axis=0) + 3 * cell - origin) / cell).astype(int) + 1
+    if shape.prod() > 4_000_000:
+        return None
+    table = np.full((shape[1], shape[0]), -1, dtype=np.intp)
+    for j, (mx, my) in enumerate(minima):
+        cx, cy = int((mx - origin[0]) / cell), int((my - origin[1]) / cell)
+        block = table[cy - 1 : cy + 2, cx - 1 : cx + 2]
+        if np.any(block >= 0):
+            return None
+        block[...] = j
+    return table, origin, 1 / cell
 
 
 class GapTracker(Tracker):

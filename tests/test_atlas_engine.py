@@ -176,3 +176,24 @@ def test_a_diverging_region_is_data_not_an_error():
     surface = surfaces.SURFACES["himmelblau"]
     result = atlas.basins(surface, [Setting.of("gd", lr=0.5)], resolution=10, steps=100)
     assert result.shares()[0, -1] > 0.5 and np.all(result.steps[result.label < 0] == -1)
+
+
+def test_minimum_labels_match_distances_to_every_minimum():
+    """The lookup table's labels against distances to all 10 minima of a typed function,
+    for points near each minimum (inside and just outside the tolerance) and anywhere."""
+    from atlas.tracking import MinimaTracker
+
+    bumpy = surfaces.parse("sin(x)*cos(y) + (x^2 + y^2)/20", domain=((-6, 6), (-6, 6)))
+    tol = 0.012
+    minima = np.array([(m.x, m.y) for m in atlas.found_minima(bumpy, tol)])
+    assert len(minima) == 10
+    rng = np.random.default_rng(1)
+    around = minima[rng.integers(0, 10, 20000)] + rng.uniform(-2 * tol, 2 * tol, (20000, 2))
+    points = np.concatenate([around, rng.uniform(-40, 40, (5000, 2))])
+    distance = np.linalg.norm(points[:, None] - minima[None], axis=-1)
+    expected = np.where(distance.min(axis=1) <= tol, distance.argmin(axis=1), -1)
+    tracker = MinimaTracker(len(points), minima, tol)
+    assert tracker.table is not None
+    tracker.observe(0, points)
+    np.testing.assert_array_equal(tracker.label, expected)
+    assert 0.1 < np.mean(expected >= 0) < 0.8
