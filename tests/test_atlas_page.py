@@ -122,11 +122,14 @@ def test_map_view_draws_theory_on_the_ravine_with_the_measured_rate(app_test, ch
     _by_key(at.selectbox, "atlas.y.sgd").set_value("momentum")
     _by_key(at.radio, "atlas.figure").set_value("steps")
     _by_key(at.slider, "atlas.cells").set_value(8)
+    _by_key(at.select_slider, "atlas.map_lr_low").set_value(0.002)
+    _by_key(at.select_slider, "atlas.map_lr_high").set_value(0.05)
     at.run()
     assert not at.exception and not at.error
     (figure,) = chart_figures(at)
     heat = figure["data"][0]
     assert heat["type"] == "heatmap" and np.asarray(heat["z"], float).shape == (8, 8)
+    np.testing.assert_allclose(decode(heat["x"]), np.geomspace(0.002, 0.05, 8))
     names = {t.get("name") for t in figure["data"]}
     assert {"optimum", "divergence αλₙ = 2 + 2β"} <= names
     note = next(c.value for c in at.caption if c.value.startswith("Theory"))
@@ -139,3 +142,15 @@ def test_map_view_draws_theory_on_the_ravine_with_the_measured_rate(app_test, ch
 def test_a_run_without_a_second_hyperparameter_says_so(app_test):
     at = app_test(PAGE, {"atlas.view": "map", "runs": "1", "r0.opt": "gd"})
     assert not at.exception and "no hyperparameter besides α" in at.info[0].value
+
+
+def test_the_view_radio_switches_sections_and_keeps_the_runs(app_test):
+    at = app_test(PAGE, {"surface": "himmelblau", "runs": "1", "r0.opt": "adam", **SMALL})
+    assert len(at.get("download_button")) == 2
+    _by_key(at.radio, "atlas.view").set_value("sensitivity")
+    at.run()
+    _by_key(at.slider, "atlas.starts").set_value(4)
+    at.run()
+    assert not at.exception and not at.error and not at.get("download_button")
+    assert at.query_params["atlas.view"] == "sensitivity" and at.query_params["r0.opt"] == "adam"
+    assert list(at.dataframe[0].value["optimizer"]) == ["Adam α=0.05"]

@@ -117,7 +117,11 @@ def sensitivity_section(spec, runs, knobs: dict) -> None:
         f"{knobs['steps']} steps each. Success: ending within the tolerance of a global minimum. "
         f"Good range: decades of α with at least {atlas.GOOD:.0%} success."
     )
-    st.dataframe(va.sensitivity_table(result), hide_index=True, key="atlas.sensitivity_table")
+    st.dataframe(
+        va.sensitivity_table(result, [r.label for r in runs]),
+        hide_index=True,
+        key="atlas.sensitivity_table",
+    )
 
 
 def map_section(spec, surface, knobs: dict, start) -> None:

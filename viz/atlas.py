@@ -311,14 +311,14 @@ def _bands(lrs, low, high) -> list[tuple[np.ndarray, np.ndarray]]:
     return bands
 
 
-def sensitivity_table(result) -> pd.DataFrame:
+def sensitivity_table(result, names=None) -> pd.DataFrame:
     """Per setting: best α (lowest median J − J*), that median, its success rate, and the good
     range's width in decades (α with ≥ 90 % success)."""
     best, widths, rate = result.best(), result.good_range(), result.success_rate()
     return pd.DataFrame(
         [
             {
-                "optimizer": _setting_name(setting),
+                "optimizer": names[s] if names else _setting_name(setting),
                 "best α": lr,
                 "median J − J*": median,
                 "success at best α": float(rate[s][list(result.lrs).index(lr)]),
