@@ -21,6 +21,7 @@ from functools import partial
 import plotly.graph_objects as go
 import streamlit as st
 
+from ui.embed import embed_code_button, embedded, embedded_figure, hidden_parts, without_hidden
 from viz.export import FORMATS, animation_bytes
 
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
@@ -66,11 +67,16 @@ def animation_downloads(figure: dict, *, key: str, name: str = "race") -> None:
 
 
 def show(figure: dict, **kwargs):
-    """``st.plotly_chart`` for a viz figure dict (keyword arguments passed through); an
-    animated race gets its GIF and WebP downloads under it."""
+    """``st.plotly_chart`` for a viz figure dict (keyword arguments passed through). In embed
+    mode the chart is what stays visible (``ui.embed``); an animated race gets its GIF and
+    WebP downloads and the "Copy embed code" item under it."""
     kwargs.setdefault("config", CHART_CONFIG)
-    chart = st.plotly_chart(prebuilt(figure), **kwargs)
-    if is_animated_race(figure):
-        key = kwargs.get("key") or "chart"
-        animation_downloads(figure, key=f"{key}.download", name=str(key).replace(".", "_"))
+    key = str(kwargs.get("key") or "chart")
+    hidden = hidden_parts()
+    drawn = without_hidden(figure, hidden) if embedded() else figure
+    with embedded_figure(key, hidden):
+        chart = st.plotly_chart(prebuilt(drawn), **kwargs)
+    if is_animated_race(figure) and not embedded():
+        animation_downloads(figure, key=f"{key}.download", name=key.replace(".", "_"))
+        embed_code_button(height=int(figure["layout"].get("height") or 450) + 40)
     return chart

@@ -20,6 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.controls import set_start_from_click, start_moved
+from ui.embed import embed_code_button, embedded, embedded_figure, hidden_parts, without_hidden
 from ui.engine import (
     RunSpec,
     Settings,
@@ -162,10 +163,13 @@ def race_section(url: UrlState, surface_spec: SurfaceSpec, runs: list[RunSpec], 
     panels, trail, speed, three_d = _view_options(url)
     runs_drawn = trajectories(surface_spec, runs, settings)
     figure = race_figure(surface_spec, runs, settings, trail, panels, speed)
+    hidden = hidden_parts(url)
     if three_d:
         show(surface_3d(surface_spec, runs, settings, trail, speed), key="race3d")
     else:
-        light_chart(figure, key="race", on_click=partial(set_start_from_click, "race", keys))
+        with embedded_figure("race", hidden):
+            drawn = without_hidden(figure, hidden) if embedded() else figure
+            light_chart(drawn, key="race", on_click=partial(set_start_from_click, "race", keys))
         st.caption("Press ▶ Play. Click any faint dot to start the runs from there.")
 
     st.subheader("Loss", divider="gray")
@@ -184,3 +188,4 @@ def race_section(url: UrlState, surface_spec: SurfaceSpec, runs: list[RunSpec], 
     st.markdown(markdown_table(readable(table)))
     _downloads(figure, tidy_trajectories(runs_drawn))
     url.finish()
+    embed_code_button(height=int(figure["layout"]["height"]) + 40)
