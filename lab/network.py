@@ -229,6 +229,29 @@ class MLP:
                 backward(delta, a_prev, np.empty_like(a_prev))
         return loss, np.concatenate(grads[::-1])
 
+    def batch_logits(self, thetas: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """z for k weight vectors at once: ``thetas`` (k, n_params), ``x`` (n, inputs) → (k, n).
+
+        Each layer is one stacked product a⁽ˡ⁾ = act(a⁽ˡ⁻¹⁾ W⁽ˡ⁾ₖ + b⁽ˡ⁾ₖ) over all k networks
+        (arrays (k, n, width)), so k networks cost a few NumPy calls, not k Python loops.
+        """
+        thetas = np.atleast_2d(thetas)
+        if thetas.shape[1:] != (self.n_params,):
+            raise ValueError(f"thetas: expected shape (k, {self.n_params}), got {thetas.shape}")
+        apply, k = ACTIVATIONS[self.activation].apply, len(thetas)
+        a = x
+        for i, lay in enumerate(self.layers):
+            a = np.matmul(a, thetas[:, lay.weights].reshape(k, *lay.shape))
+            a += thetas[:, None, lay.biases]
+            if i < len(self.layers) - 1:
+                apply(a)
+        return a[:, :, 0]
+
+    def batch_loss(self, thetas: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Mean binary cross-entropy on (x, y) of each of k weight vectors: shape (k,)."""
+        z = self.batch_logits(thetas, x)
+        return np.mean(np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z))), axis=1)
+
     def backprop(self, batch_size: int) -> Backprop:
         """A gradient function for batches of ``batch_size`` points with its buffers allocated."""
         return Backprop(self, batch_size)

@@ -37,6 +37,8 @@ class History:
     test_accuracy: list[float] = field(default_factory=list)
     diverged_at: int | None = None  # the epoch that left the loss non-finite or θ out of bounds
     params: np.ndarray | None = None  # the latest (or last good) weights
+    path: list[np.ndarray] = field(default_factory=list)  # kept weights (``train(keep_path=)``)
+    path_epochs: list[int] = field(default_factory=list)  # the epoch of each kept weight vector
 
     def record(self, epoch: int, seconds: float, train: tuple, test: tuple) -> None:
         """Append one epoch's (loss, accuracy) on the training and the test split."""
@@ -102,6 +104,7 @@ def train(
     callback: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     bound: float = 1e6,
+    keep_path: int = 0,
 ) -> TrainingResult:
     """Train ``network`` on ``data.x_train`` once per (label, optimizer) pair.
 
@@ -109,7 +112,9 @@ def train(
     after epoch 0); ``should_stop`` is asked before every epoch. An optimizer diverges in an
     epoch that ends with a training loss that is not finite or a weight beyond ±``bound``; it
     keeps the weights of the epoch before. Raises ValueError on bad settings or when the loss at
-    the initial weights is not finite.
+    the initial weights is not finite. ``keep_path`` > 0 keeps each optimizer's weights in
+    ``History.path`` at epoch 0, every ⌈epochs / keep_path⌉-th epoch and its last epoch: at most
+    keep_path + 2 vectors each (0, the default, keeps none).
     """
     batch_size = len(data.y_train) if batch_size is None else batch_size
     _check_settings(data, optimizers, epochs, batch_size)
@@ -117,6 +122,8 @@ def train(
     histories = _initial_histories(network, data, optimizers, seed, scorers)
     states = [opt.init(histories[0].params) for _, opt in optimizers]  # one start for all
     seconds = [0.0] * len(optimizers)
+    stride = max(1, math.ceil(epochs / keep_path)) if keep_path > 0 else 0
+    _keep(histories, stride, final=False)
     progress = Progress(0, epochs, histories)
     if callback:
         callback(progress)
@@ -143,10 +150,22 @@ def train(
                 history.record(epoch, seconds[i], *scores)
             else:  # keep the weights of the last finished epoch
                 history.diverged_at = epoch
+        _keep(histories, stride, final=False)
         progress = Progress(epoch, epochs, histories)
         if callback:
             callback(progress)
+    _keep(histories, stride, final=True)
     return TrainingResult(histories, epochs, epoch, stopped=epoch < epochs)
+
+
+def _keep(histories: list[History], stride: int, final: bool) -> None:
+    """With ``stride`` > 0, append each history's weights when its last recorded epoch is a
+    multiple of ``stride`` (``final``: whatever it is) and not yet kept."""
+    for history in histories if stride else ():
+        epoch = history.epochs[-1]
+        if (final or epoch % stride == 0) and history.path_epochs[-1:] != [epoch]:
+            history.path.append(history.params)
+            history.path_epochs.append(epoch)
 
 
 def _initial_histories(network: MLP, data: Dataset, optimizers, seed: int, scorers) -> list:
