@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-CHUNK_BYTES = 32 * 2**20  # activations of one chunk of weight vectors, at most
+CHUNK_BYTES = 4 * 2**20  # activations of one chunk of weight vectors, at most (cache-sized)
 
 
 @dataclass(frozen=True)
