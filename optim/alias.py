@@ -16,6 +16,7 @@ from optim.transforms import (
     scale_by_adagrad,
     scale_by_adam,
     scale_by_adamax,
+    scale_by_adopt,
     scale_by_lion,
     scale_by_lr,
     scale_by_nadam,
@@ -176,3 +177,16 @@ def lion(lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0):
     θ_t = θ_{t−1} − α·(sign(c_t) + λθ_{t−1}) (decoupled decay); m_t = β₂m + (1−β₂)g_t.
     Defaults are the paper's (not in torch.optim)."""
     return _with_weight_decay(scale_by_lion(betas), lr, weight_decay, True)
+
+
+def adopt(lr=1e-3, betas=(0.9, 0.9999), eps=1e-6, weight_decay=0.0, decouple=False, clip=True):
+    """ADOPT (Taniguchi et al. 2024), matching pytorch-optimizer's ``ADOPT``: g ← g_t + λθ
+    (or decoupled decay θ ← θ(1 − αλ) with ``decouple``); step 1 sets v₁ = g₁² and does not
+    move θ (except for decoupled decay); for t ≥ 2, n = clip(g/max(√v_{t−1}, ε), ±t^{1/4}),
+    m_t = β₁m + (1−β₁)n (m₁ = 0), θ_t = θ_{t−1} − α·m_t, then v_t = β₂v + (1−β₂)g².
+
+    Unlike Adam, g_t is normalized by the second moment of the *earlier* gradients and before
+    the momentum average; there is no bias correction. ε clamps the root from below (it is not
+    added). ``clip=False`` drops the clamp (the paper's ADOPT without clipping)."""
+    decouple = check_flag(decouple, "decouple")
+    return _with_weight_decay(scale_by_adopt(betas, eps, clip), lr, weight_decay, decouple)

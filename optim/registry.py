@@ -415,5 +415,30 @@ OPTIMIZERS: dict[str, OptimizerSpec] = dict(
             ),
             "Chen et al. (2023), Symbolic Discovery of Optimization Algorithms, Algorithm 2",
         ),
+        _spec(
+            "adopt",
+            "ADOPT",
+            alias.adopt,
+            [
+                _lr(0.1),
+                _beta1(),
+                _beta2(0.9999),
+                _eps(1e-6),
+                _flag("clip", "Clip ±t^¼", "Clamp the normalized gradient to ±t^¼.", True),
+                _weight_decay(),
+                _flag("decouple", "Decoupled decay", "Shrink θ directly (as AdamW) instead."),
+            ],
+            "Momentum of gradients each divided by the RMS of the earlier ones: the first step"
+            " only measures g² and stays put; with β₂ near 1 that scale barely moves, so steps"
+            " shrink as the slope flattens.",
+            _aligned(
+                r"g_t &= \nabla J(\theta_{t-1}), \quad v_1 = g_1^2, \quad m_1 = 0",
+                r"m_t &= \beta_1 m_{t-1} + (1-\beta_1)\,\operatorname{clip}\left("
+                r"\frac{g_t}{\max(\sqrt{v_{t-1}}, \varepsilon)}, t^{1/4}\right)",
+                r"\theta_t &= \theta_{t-1} - \alpha\, m_t \quad (t > 1)",
+                r"v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2",
+            ),
+            "Taniguchi et al. (2024), ADOPT; matches pytorch-optimizer's ADOPT (4.1.0)",
+        ),
     ]
 )

@@ -400,6 +400,41 @@ def scale_by_lion(betas=(0.9, 0.99)) -> GradientTransformation:
     return GradientTransformation(lambda params: ScaleByLionState(0, _zeros(params)), update)
 
 
+class ScaleByAdoptState(NamedTuple):
+    """m and v are not named ``mu``/``nu`` on purpose: m averages the normalized gradients
+    (not g) and step t divides by v_{t−1}, so neither is what ``optim.averages`` promises."""
+
+    step: int
+    m: np.ndarray  # running average of the clipped normalized gradients, m₁ = 0
+    v: np.ndarray  # running average of g², v₁ = g₁² (full weight: no bias correction)
+
+
+def scale_by_adopt(betas=(0.9, 0.9999), eps=1e-6, clip=True) -> GradientTransformation:
+    """ADOPT (Taniguchi et al. 2024), as pytorch-optimizer's ``ADOPT``: step 1 only sets
+    ``v₁ = g₁²`` and outputs 0; from t = 2 on, ``n = g_t / max(√v_{t−1}, ε)`` (the second
+    moment of the *previous* steps, so g_t and its scale are independent), clamped to
+    ``±t^{1/4}`` with ``clip``; ``m_t = β₁m + (1−β₁)n`` (m₁ = 0); output ``m_t``; then
+    ``v_t = β₂v + (1−β₂)g_t²``. No bias correction of either average."""
+    beta1, beta2 = check_betas(betas)
+    eps = check(eps, "eps")
+    clip = check_flag(clip, "clip")
+
+    def update(g, state, params=None):
+        t = state.step + 1
+        if t == 1:
+            return np.zeros_like(state.m), ScaleByAdoptState(1, state.m, g * g)
+        normed = g / np.maximum(np.sqrt(state.v), eps)
+        if clip:
+            bound = t**0.25
+            normed = np.clip(normed, -bound, bound)
+        m = _ewa(state.m, beta1, normed)
+        return m.copy(), ScaleByAdoptState(t, m, _ewa(state.v, beta2, g * g))
+
+    return GradientTransformation(
+        lambda params: ScaleByAdoptState(0, _zeros(params), _zeros(params)), update
+    )
+
+
 __all__ = [
     "AddNoiseState",
     "EmptyState",
@@ -407,6 +442,7 @@ __all__ = [
     "ScaleByAdagradState",
     "ScaleByAdamState",
     "ScaleByAdamaxState",
+    "ScaleByAdoptState",
     "ScaleByLionState",
     "ScaleByLrState",
     "ScaleByNadamState",
@@ -421,6 +457,7 @@ __all__ = [
     "scale_by_adagrad",
     "scale_by_adam",
     "scale_by_adamax",
+    "scale_by_adopt",
     "scale_by_lion",
     "scale_by_lr",
     "scale_by_nadam",

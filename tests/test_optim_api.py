@@ -75,6 +75,11 @@ BAD = [
     (optim.step_schedule, {"init_value": 0.1, "step_size": 2.5}, "step_size"),
     (optim.add_noise, {"sigma": 0.1, "seed": 1.5}, "seed"),
     (optim.cosine_schedule, {"init_value": -0.1, "decay_steps": 10}, "init_value"),
+    (optim.adopt, {"betas": (0.9, 1.0)}, r"betas\[1\]"),
+    (optim.adopt, {"eps": -1e-6}, "eps"),
+    (optim.adopt, {"clip": "no"}, "clip"),
+    (optim.adopt, {"decouple": 1}, "decouple"),
+    (optim.adopt, {"weight_decay": float("inf")}, "weight_decay"),
 ]
 
 
@@ -114,6 +119,8 @@ def test_factory_defaults_are_torchs():
         "nadam": {"lr": 2e-3, "momentum_decay": 4e-3, "decoupled_weight_decay": False},
         "radam": {"lr": 1e-3, "eps": 1e-8, "decoupled_weight_decay": False},
         "lion": {"lr": 1e-4, "betas": (0.9, 0.99), "weight_decay": 0},
+        # pytorch-optimizer's ADOPT (not in torch.optim)
+        "adopt": {"lr": 1e-3, "betas": (0.9, 0.9999), "eps": 1e-6, "weight_decay": 0},
     }
     for name, defaults in expected.items():
         signature = inspect.signature(getattr(optim, name)).parameters
@@ -562,7 +569,7 @@ def test_update_is_pure():
 
 CONTRACT_NAMES = [
     "gd", "sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adadelta",
-    "adam", "adamw", "adamax", "nadam", "radam", "lion",
+    "adam", "adamw", "adamax", "nadam", "radam", "lion", "adopt",
 ]  # fmt: skip
 
 

@@ -1,0 +1,119 @@
+"""Record reference trajectories of the newer optimizers from their reference packages.
+
+Not a test and not run in CI: it needs PyTorch (CPU) and the reference packages, which are
+not requirements of this project. Install them somewhere apart and run, from the repo root:
+
+    pip install --no-deps --target /tmp/refpkgs pytorch_optimizer schedulefree prodigyopt
+    PYTHONPATH=/tmp/refpkgs:. python tests/record_newer_optimizers.py
+
+Each case steps every start point with its own reference optimizer over one float64 tensor
+of shape (2,), with the gradient of the surface computed in NumPy (test_optim_reference's
+closed forms) and handed to torch as ``p.grad``. The fixture keeps the package versions, the
+settings on both sides, notes on which reference was used and the whole paths (start included).
+"""
+
+import importlib
+import importlib.metadata
+import json
+import platform
+from pathlib import Path
+
+import numpy as np
+import torch
+from test_optim_reference import SURFACES  # the surfaces and starts the tests use
+
+STEPS = 100
+FIXTURE = Path(__file__).parent / "fixtures" / "newer_optimizers.json"
+
+# (our optimizer, our keyword arguments, reference "module:Class", reference keyword arguments,
+#  surface). Betas are lists here (JSON); the test turns them into tuples.
+CASES = [
+    ("adopt", {"lr": 0.05}, "pytorch_optimizer:ADOPT", {"lr": 0.05}, "quadratic"),
+    (
+        "adopt",
+        {"lr": 0.1, "betas": [0.8, 0.99], "eps": 1e-3, "weight_decay": 0.05},
+        "pytorch_optimizer:ADOPT",
+        {"lr": 0.1, "betas": [0.8, 0.99], "eps": 1e-3, "weight_decay": 0.05},
+        "quadratic",
+    ),
+    (
+        "adopt",
+        {"lr": 0.02, "betas": [0.9, 0.999], "weight_decay": 0.1, "decouple": True},
+        "pytorch_optimizer:ADOPT",
+        {"lr": 0.02, "betas": [0.9, 0.999], "weight_decay": 0.1, "weight_decouple": True},
+        "quadratic",
+    ),
+    ("adopt", {"lr": 0.002}, "pytorch_optimizer:ADOPT", {"lr": 0.002}, "rosenbrock"),
+    (
+        "adopt",
+        {"lr": 0.05, "clip": False},
+        "pytorch_optimizer:ADOPT",
+        {"lr": 0.05, "clip_lambda": None},
+        "quadratic",
+    ),
+]
+
+NOTES = {
+    "adopt": "pytorch-optimizer's ADOPT: the pip package named 'adopt' is unrelated (Azure DevOps"
+    " tools), so not the authors' code; its clip is t^0.25 with t counting the first call",
+}
+
+
+def reference_class(path: str):
+    module, name = path.split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def reference_path(cls, kwargs, grad_fn, start):
+    """The points a reference optimizer visits from ``start`` (start included)."""
+    kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in kwargs.items()}
+    p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    opt = cls([p], **kwargs)
+    if hasattr(opt, "train"):  # schedule-free: gradients are taken in train mode
+        opt.train()
+    path = [p.detach().numpy().copy()]
+    for _ in range(STEPS):
+        p.grad = torch.from_numpy(grad_fn(p.detach().numpy().copy()))
+        opt.step()
+        path.append(p.detach().numpy().copy())
+    return np.array(path).tolist()
+
+
+def versions():
+    names = ["torch", "pytorch_optimizer", "schedulefree", "prodigyopt"]
+    found = {}
+    for name in names:
+        try:
+            found[name] = importlib.metadata.version(name.replace("_", "-"))
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return found | {"python": platform.python_version(), "numpy": np.__version__}
+
+
+def main():
+    torch.set_default_dtype(torch.float64)
+    cases = []
+    for name, ours, reference, theirs, surface in CASES:
+        grad_fn, starts = SURFACES[surface]
+        starts = starts.tolist()
+        cls = reference_class(reference)
+        paths = [reference_path(cls, theirs, grad_fn, start) for start in starts]
+        cases.append(
+            {
+                "optimizer": name,
+                "kwargs": ours,
+                "reference": reference,
+                "reference_kwargs": theirs,
+                "surface": surface,
+                "starts": starts,
+                "paths": paths,
+            }
+        )
+    fixture = {"steps": STEPS, "dtype": "float64", "versions": versions(), "notes": NOTES}
+    fixture["cases"] = cases
+    FIXTURE.write_text(json.dumps(fixture, indent=1) + "\n")
+    print(f"wrote {len(cases)} cases to {FIXTURE}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""The newer optimizers against trajectories recorded from their reference packages.
+
+tests/fixtures/newer_optimizers.json was written by tests/record_newer_optimizers.py from the
+reference implementations (PyTorch CPU, float64; the versions are in the fixture). Each start
+was stepped by its own reference optimizer; here ``optim.run`` steps all starts at once, and
+every point of every path must agree to 1e-10 (relative) over the recorded steps. PyTorch and
+the reference packages are not needed.
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_optim_reference import SURFACES  # the same surfaces, defined once
+
+import optim
+
+FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "newer_optimizers.json").read_text())
+GRADIENTS = {name: grad for name, (grad, _) in SURFACES.items()}
+CASES = FIXTURE["cases"]
+
+
+def _kwargs(case):
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in case["kwargs"].items()}
+
+
+def _case_id(case):
+    return f"{case['optimizer']}-{case['surface']}-" + ",".join(
+        f"{k}={v}" for k, v in case["kwargs"].items()
+    )
+
+
+def test_fixture_names_the_versions_that_made_it():
+    assert FIXTURE["dtype"] == "float64" and FIXTURE["versions"]["torch"]
+    references = {case["reference"].split(":")[0] for case in CASES}
+    assert references <= set(FIXTURE["versions"])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[_case_id(c) for c in CASES])
+def test_trajectory_matches_the_reference_package(case):
+    factory = getattr(optim, case["optimizer"])
+    expected = np.array(case["paths"]).transpose(1, 0, 2)  # (steps + 1, starts, 2)
+    x0 = np.array(case["starts"], dtype=float)
+    result = optim.run(factory(**_kwargs(case)), GRADIENTS[case["surface"]], x0, FIXTURE["steps"])
+    assert np.all(result.diverged_at == -1)
+    np.testing.assert_allclose(result.path, expected, rtol=1e-10, atol=1e-12)
+    assert np.ptp(expected[:, :, 0]) > 0.1  # the paths go somewhere: a real comparison
