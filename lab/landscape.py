@@ -134,3 +134,16 @@ def top_eigenvalue(model, theta, x, y, *, iters: int = 100, tol: float = 1e-6, s
             return new
         value = new
     return value
+
+
+def trace_path(model, plane: Plane, path: np.ndarray, x, y) -> dict:
+    """A path (T, n_params) as seen on the plane: coords (T, 2), off-plane ``share`` (T,), the
+    ``true`` loss at each θₜ and the ``plane`` loss at its projection c + αₜ d₁ + βₜ d₂."""
+    coords, _, share = plane.project(path)
+    true = losses_at(model, path, x, y)
+    return {
+        "coords": coords,
+        "share": share,
+        "true": true,
+        "plane": losses_at(model, plane.points(coords), x, y),
+    }

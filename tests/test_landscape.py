@@ -156,3 +156,21 @@ def test_train_keeps_a_bounded_path_and_the_same_numbers():
         for epoch, theta in zip(k.path_epochs, k.path, strict=True):
             loss = NET.loss(theta, DATA.x_train, DATA.y_train)
             assert loss == pytest.approx(k.train_loss[epoch], rel=1e-10)
+
+
+def test_trace_path_of_a_trained_network():
+    opts = [("SGD", optim.sgd(lr=0.1))]
+    (history,) = train(NET, DATA, opts, epochs=4, batch_size=32, seed=1, keep_path=4).histories
+    path = np.stack(history.path)
+    plane = Plane(path[0], *directions.through(path[0], path[2], path[4]))
+    seen = landscape.trace_path(NET, plane, path, DATA.x_train, DATA.y_train)
+    np.testing.assert_allclose(seen["true"], history.train_loss, rtol=1e-10)
+    for i in (0, 2, 4):  # the three weight vectors the plane passes through
+        assert seen["share"][i] < 1e-9
+        assert seen["plane"][i] == pytest.approx(history.train_loss[i], rel=1e-9)
+    np.testing.assert_allclose(seen["coords"][[2, 4]], [[1, 0], [0, 1]], atol=1e-9)
+    assert seen["share"][1] > 1e-6
+    a, b = seen["coords"][1]  # off the plane: the contour shows the loss at the projection
+    projected = path[0] + a * (path[2] - path[0]) + b * (path[4] - path[0])
+    assert seen["plane"][1] == pytest.approx(NET.loss(projected, DATA.x_train, DATA.y_train))
+    assert seen["plane"][1] != pytest.approx(seen["true"][1], rel=1e-6)
