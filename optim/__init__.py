@@ -14,6 +14,7 @@ from optim.alias import (
     adam,
     adamax,
     adamw,
+    adamw_schedule_free,
     adopt,
     gd,
     lion,
@@ -23,6 +24,7 @@ from optim.alias import (
     radam,
     rmsprop,
     sgd,
+    sgd_schedule_free,
 )
 from optim.averages import Averages, averages, ewa
 from optim.base import EmptyState, GradientTransformation, chain
@@ -50,6 +52,7 @@ from optim.transforms import (
     scale_by_nadam,
     scale_by_radam,
     scale_by_rms,
+    schedule_free,
     trace,
 )
 
@@ -66,6 +69,7 @@ __all__ = [
     "adam",
     "adamax",
     "adamw",
+    "adamw_schedule_free",
     "add_decayed_weights",
     "add_noise",
     "adopt",
@@ -95,7 +99,9 @@ __all__ = [
     "scale_by_nadam",
     "scale_by_radam",
     "scale_by_rms",
+    "schedule_free",
     "sgd",
+    "sgd_schedule_free",
     "step_schedule",
     "trace",
     "warmup_cosine_schedule",

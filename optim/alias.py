@@ -9,7 +9,15 @@ products and divisions are elementwise.
 import numpy as np
 
 from optim import fused
-from optim.base import GradientTransformation, chain, check, check_flag, value_at
+from optim.base import (
+    GradientTransformation,
+    chain,
+    check,
+    check_betas,
+    check_count,
+    check_flag,
+    value_at,
+)
 from optim.transforms import (
     add_decayed_weights,
     scale_by_adadelta,
@@ -22,6 +30,7 @@ from optim.transforms import (
     scale_by_nadam,
     scale_by_radam,
     scale_by_rms,
+    schedule_free,
     trace,
 )
 
@@ -190,3 +199,51 @@ def adopt(lr=1e-3, betas=(0.9, 0.9999), eps=1e-6, weight_decay=0.0, decouple=Fal
     added). ``clip=False`` drops the clamp (the paper's ADOPT without clipping)."""
     decouple = check_flag(decouple, "decouple")
     return _with_weight_decay(scale_by_adopt(betas, eps, clip), lr, weight_decay, decouple)
+
+
+def _warmed_up(lr, warmup_steps):
+    """schedulefree's linear warm-up: α_k = α·min(1, (k+1)/warmup_steps) (k from 0)."""
+    lr = check(lr, "lr", allow_schedule=True)
+    warmup_steps = check_count(warmup_steps, "warmup_steps")
+    if warmup_steps == 0:
+        return lr
+    return lambda k: value_at(lr, k) * min(1.0, (k + 1) / warmup_steps)
+
+
+def sgd_schedule_free(
+    lr=1.0, momentum=0.9, weight_decay=0.0, warmup_steps=0, r=0.0, weight_lr_power=2.0
+):
+    """Schedule-Free SGD (Defazio et al. 2024), matching schedulefree's
+    ``SGDScheduleFreeReference``: with the gradient g_k taken at y_k (the params),
+    z_{k+1} = z_k − α_k·(g_k + λy_k); x_{k+1} = (1−c_{k+1})·x_k + c_{k+1}·z_{k+1} with
+    c_{k+1} = w_k/Σ_{i≤k}w_i, w_k = (k+1)^r·max_{i≤k}α_i^{p}; y_{k+1} = β·x_{k+1} + (1−β)·z_{k+1}
+    (β = ``momentum``), x₀ = y₀ = z₀ = θ₀. α_k warms up linearly over ``warmup_steps``.
+
+    The trajectory is y, where gradients are taken (train mode); the averaged x that
+    schedulefree reports in eval mode is ``state.x`` (see ``schedule_free``). With r = 0 and no
+    warm-up x is the plain mean of z₁..z_k. β = 0 is allowed (then y = z)."""
+    warm = _warmed_up(lr, warmup_steps)
+    base = _with_weight_decay(chain(), warm, weight_decay)
+    return schedule_free(base, warm, momentum, r, weight_lr_power)
+
+
+def adamw_schedule_free(
+    lr=0.0025,
+    betas=(0.9, 0.999),
+    eps=1e-8,
+    weight_decay=0.0,
+    warmup_steps=0,
+    r=0.0,
+    weight_lr_power=2.0,
+):
+    """Schedule-Free AdamW (Defazio et al. 2024), matching schedulefree's
+    ``AdamWScheduleFreeReference``: v_{k+1} = β₂v_k + (1−β₂)g_k² (g_k at y_k, the params);
+    z_{k+1} = z_k − α_k·(g_k/(√(v_{k+1}/(1−β₂^{k+1})) + ε) + λy_k) (decoupled decay at y);
+    x and y as ``sgd_schedule_free`` with β = β₁ (β₁ only interpolates y; there is no first
+    moment). The trajectory is y; the averaged x is ``state.x``. (The reference's option to
+    decay at z is not offered.)"""
+    beta1, beta2 = check_betas(betas)
+    warm = _warmed_up(lr, warmup_steps)
+    scaler = scale_by_adam((0.0, beta2), eps)  # β₁ = 0: m̂ = g, the RMS-scaled gradient
+    base = _with_weight_decay(scaler, warm, weight_decay, decoupled=True)
+    return schedule_free(base, warm, beta1, r, weight_lr_power)

@@ -440,5 +440,42 @@ OPTIMIZERS: dict[str, OptimizerSpec] = dict(
             ),
             "Taniguchi et al. (2024), ADOPT; matches pytorch-optimizer's ADOPT (4.1.0)",
         ),
+        _spec(
+            "sgd_schedule_free",
+            "Schedule-Free SGD",
+            alias.sgd_schedule_free,
+            [_lr(0.2), _momentum(0.9), _weight_decay()],
+            "Gradient steps move a hidden point z; x is the running mean of all z's and the drawn"
+            " point y, where each gradient is taken, sits β of the way from z to x. The path"
+            " shown is y; x, what schedule-free reports at the end, trails it.",
+            _aligned(
+                r"g_k &= \nabla J(y_k), \quad x_0 = y_0 = z_0 = \theta_0",
+                r"z_{k+1} &= z_k - \alpha\, g_k",
+                r"x_{k+1} &= (1-c_{k+1})\, x_k + c_{k+1}\, z_{k+1},"
+                r" \quad c_{k+1} = \tfrac{1}{k+1} \text{ for constant } \alpha",
+                r"y_{k+1} &= \mu\, x_{k+1} + (1-\mu)\, z_{k+1} \quad \text{(drawn)}",
+            ),
+            "Defazio et al. (2024), The Road Less Scheduled; matches schedulefree's"
+            " SGDScheduleFreeReference (1.4.1)",
+        ),
+        _spec(
+            "adamw_schedule_free",
+            "Schedule-Free AdamW",
+            alias.adamw_schedule_free,
+            [_lr(0.1), _beta1(), _beta2(), _eps(), _weight_decay(0.0, True)],
+            "Schedule-Free averaging around RMS-scaled steps: z takes Adam's step without"
+            " momentum, x averages the z's, and the drawn point y, where gradients are taken,"
+            " sits β₁ of the way from z to x (β₁ is that interpolation, not a momentum).",
+            _aligned(
+                r"g_k &= \nabla J(y_k), \quad v_{k+1} = \beta_2 v_k + (1-\beta_2)\, g_k^2",
+                r"z_{k+1} &= z_k - \alpha \left(\frac{g_k}{\sqrt{v_{k+1}/(1-\beta_2^{k+1})}"
+                r" + \varepsilon} + \lambda y_k\right)",
+                r"x_{k+1} &= (1-c_{k+1})\, x_k + c_{k+1}\, z_{k+1},"
+                r" \quad c_{k+1} = \tfrac{1}{k+1} \text{ for constant } \alpha",
+                r"y_{k+1} &= \beta_1 x_{k+1} + (1-\beta_1)\, z_{k+1} \quad \text{(drawn)}",
+            ),
+            "Defazio et al. (2024), The Road Less Scheduled; matches schedulefree's"
+            " AdamWScheduleFreeReference (1.4.1)",
+        ),
     ]
 )

@@ -435,6 +435,59 @@ def scale_by_adopt(betas=(0.9, 0.9999), eps=1e-6, clip=True) -> GradientTransfor
     )
 
 
+def _ratio(a, b):
+    """``a/b``, and 0 where b = 0 (schedulefree's c when every weight so far is 0)."""
+    if np.all(b > 0):
+        return a / b
+    return np.where(b > 0, a / np.where(b > 0, b, 1.0), 0.0)
+
+
+class ScheduleFreeState(NamedTuple):
+    step: int  # k: updates so far
+    z: np.ndarray  # the base optimizer's iterate (its plain steps)
+    x: np.ndarray  # the weighted average of the z's: the point schedule-free reports (eval)
+    weight_sum: float | np.ndarray  # Σ of the averaging weights so far
+    lr_max: float | np.ndarray  # the largest α so far (the weights grow with it in warm-up)
+    base: object  # the base optimizer's state
+
+
+def schedule_free(
+    base: GradientTransformation, lr, momentum=0.9, r=0.0, weight_lr_power=2.0
+) -> GradientTransformation:
+    """Schedule-Free averaging (Defazio et al. 2024) around ``base``, whose update is the step
+    of the iterate z (it must include −α_k). At step k (from 0), with α_k = ``lr``(k):
+    ``z_{k+1} = z_k + base(g at y_k)``; weight ``w = (k+1)^r·max_{i≤k}α_i^{p}`` (p =
+    ``weight_lr_power``), ``c = w/Σw``; ``x_{k+1} = (1−c)·x_k + c·z_{k+1}``;
+    ``y_{k+1} = β·x_{k+1} + (1−β)·z_{k+1}`` (β = ``momentum``), with x₀ = y₀ = z₀ = θ₀.
+
+    The params are y, the point where the next gradient is taken (schedulefree's train mode),
+    and the update is y_{k+1} − θ. The averaged x (what it evaluates and reports in eval
+    mode) and z are in the state. ``lr`` here only sets the averaging weights."""
+    lr = check(lr, "lr", allow_schedule=True)
+    momentum = check(momentum, "momentum", 0.0, 1.0, high_open=True)
+    r = check(r, "r")
+    weight_lr_power = check(weight_lr_power, "weight_lr_power")
+
+    def update(g, state, params=None):
+        k = state.step
+        lr_max = np.maximum(state.lr_max, value_at(lr, k))
+        weight = (k + 1) ** r * lr_max**weight_lr_power
+        weight_sum = state.weight_sum + weight
+        c = _ratio(weight, weight_sum)
+        step, base_state = base.update(g, state.base, params)
+        z = state.z + step
+        x = _accumulate(state.x, 1.0 - c, c, z)
+        y = _accumulate(z, 1.0 - momentum, momentum, x)
+        new = ScheduleFreeState(k + 1, z, x, weight_sum, lr_max, base_state)
+        return y - params, new
+
+    def init(params):
+        params = np.asarray(params, dtype=float)
+        return ScheduleFreeState(0, params.copy(), params.copy(), 0.0, 0.0, base.init(params))
+
+    return GradientTransformation(init, update)
+
+
 __all__ = [
     "AddNoiseState",
     "EmptyState",
@@ -448,6 +501,7 @@ __all__ = [
     "ScaleByNadamState",
     "ScaleByRadamState",
     "ScaleByRmsState",
+    "ScheduleFreeState",
     "TraceState",
     "add_decayed_weights",
     "add_noise",
@@ -463,5 +517,6 @@ __all__ = [
     "scale_by_nadam",
     "scale_by_radam",
     "scale_by_rms",
+    "schedule_free",
     "trace",
 ]

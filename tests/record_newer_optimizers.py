@@ -51,11 +51,55 @@ CASES = [
         {"lr": 0.05, "clip_lambda": None},
         "quadratic",
     ),
+    (
+        "sgd_schedule_free",
+        {"lr": 0.2},
+        "schedulefree:SGDScheduleFreeReference",
+        {"lr": 0.2},
+        "quadratic",
+    ),
+    (
+        "sgd_schedule_free",
+        {"lr": 0.1, "momentum": 0.5, "weight_decay": 0.05, "warmup_steps": 10, "r": 1.0},
+        "schedulefree:SGDScheduleFreeReference",
+        {"lr": 0.1, "momentum": 0.5, "weight_decay": 0.05, "warmup_steps": 10, "r": 1.0},
+        "quadratic",
+    ),
+    (
+        "sgd_schedule_free",
+        {"lr": 5e-4, "weight_lr_power": 1.0},
+        "schedulefree:SGDScheduleFreeReference",
+        {"lr": 5e-4, "weight_lr_power": 1.0},
+        "rosenbrock",
+    ),
+    (
+        "adamw_schedule_free",
+        {"lr": 0.1},
+        "schedulefree:AdamWScheduleFreeReference",
+        {"lr": 0.1},
+        "quadratic",
+    ),
+    (
+        "adamw_schedule_free",
+        {"lr": 0.05, "betas": [0.8, 0.99], "weight_decay": 0.1, "warmup_steps": 20, "r": 0.5},
+        "schedulefree:AdamWScheduleFreeReference",
+        {"lr": 0.05, "betas": [0.8, 0.99], "weight_decay": 0.1, "warmup_steps": 20, "r": 0.5},
+        "quadratic",
+    ),
+    (
+        "adamw_schedule_free",
+        {"lr": 0.01, "eps": 1e-6},
+        "schedulefree:AdamWScheduleFreeReference",
+        {"lr": 0.01, "eps": 1e-6},
+        "rosenbrock",
+    ),
 ]
 
 NOTES = {
     "adopt": "pytorch-optimizer's ADOPT: the pip package named 'adopt' is unrelated (Azure DevOps"
     " tools), so not the authors' code; its clip is t^0.25 with t counting the first call",
+    "schedule_free": "the reference classes in train mode: 'paths' are p = y, where gradients"
+    " are taken; 'averages' are the state's x (what eval mode reports), start included",
 }
 
 
@@ -65,18 +109,20 @@ def reference_class(path: str):
 
 
 def reference_path(cls, kwargs, grad_fn, start):
-    """The points a reference optimizer visits from ``start`` (start included)."""
+    """The points a reference optimizer visits from ``start`` (start included), and for
+    schedule-free the averages x after each step (None otherwise)."""
     kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in kwargs.items()}
     p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
     opt = cls([p], **kwargs)
     if hasattr(opt, "train"):  # schedule-free: gradients are taken in train mode
         opt.train()
-    path = [p.detach().numpy().copy()]
+    path, averages = [p.detach().numpy().copy()], [p.detach().numpy().copy()]
     for _ in range(STEPS):
         p.grad = torch.from_numpy(grad_fn(p.detach().numpy().copy()))
         opt.step()
         path.append(p.detach().numpy().copy())
-    return np.array(path).tolist()
+        averages.append(opt.state[p].get("x", p).detach().numpy().copy())
+    return np.array(path).tolist(), np.array(averages).tolist() if "x" in opt.state[p] else None
 
 
 def versions():
@@ -97,7 +143,9 @@ def main():
         grad_fn, starts = SURFACES[surface]
         starts = starts.tolist()
         cls = reference_class(reference)
-        paths = [reference_path(cls, theirs, grad_fn, start) for start in starts]
+        paths, averages = zip(
+            *(reference_path(cls, theirs, grad_fn, start) for start in starts), strict=True
+        )
         cases.append(
             {
                 "optimizer": name,
@@ -106,12 +154,15 @@ def main():
                 "reference_kwargs": theirs,
                 "surface": surface,
                 "starts": starts,
-                "paths": paths,
+                "paths": list(paths),
             }
+            | ({"averages": list(averages)} if averages[0] is not None else {})
         )
     fixture = {"steps": STEPS, "dtype": "float64", "versions": versions(), "notes": NOTES}
     fixture["cases"] = cases
-    FIXTURE.write_text(json.dumps(fixture, indent=1) + "\n")
+    head = json.dumps({k: v for k, v in fixture.items() if k != "cases"}, indent=1)[:-2]
+    lines = ",\n".join(json.dumps(case) for case in cases)  # one line per case
+    FIXTURE.write_text(f'{head},\n "cases": [\n{lines}\n ]\n}}\n')
     print(f"wrote {len(cases)} cases to {FIXTURE}")
 
 

@@ -80,6 +80,13 @@ BAD = [
     (optim.adopt, {"clip": "no"}, "clip"),
     (optim.adopt, {"decouple": 1}, "decouple"),
     (optim.adopt, {"weight_decay": float("inf")}, "weight_decay"),
+    (optim.sgd_schedule_free, {"momentum": 1.0}, "momentum"),
+    (optim.sgd_schedule_free, {"warmup_steps": 2.5}, "warmup_steps"),
+    (optim.sgd_schedule_free, {"r": -1.0}, "r"),
+    (optim.sgd_schedule_free, {"weight_lr_power": float("nan")}, "weight_lr_power"),
+    (optim.adamw_schedule_free, {"betas": (1.0, 0.999)}, r"betas\[0\]"),
+    (optim.adamw_schedule_free, {"eps": -1.0}, "eps"),
+    (optim.adamw_schedule_free, {"lr": -0.1}, "lr"),
 ]
 
 
@@ -121,6 +128,9 @@ def test_factory_defaults_are_torchs():
         "lion": {"lr": 1e-4, "betas": (0.9, 0.99), "weight_decay": 0},
         # pytorch-optimizer's ADOPT (not in torch.optim)
         "adopt": {"lr": 1e-3, "betas": (0.9, 0.9999), "eps": 1e-6, "weight_decay": 0},
+        # schedulefree's reference classes
+        "sgd_schedule_free": {"lr": 1.0, "momentum": 0.9, "warmup_steps": 0, "r": 0},
+        "adamw_schedule_free": {"lr": 0.0025, "betas": (0.9, 0.999), "eps": 1e-8},
     }
     for name, defaults in expected.items():
         signature = inspect.signature(getattr(optim, name)).parameters
@@ -569,7 +579,8 @@ def test_update_is_pure():
 
 CONTRACT_NAMES = [
     "gd", "sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adadelta",
-    "adam", "adamw", "adamax", "nadam", "radam", "lion", "adopt",
+    "adam", "adamw", "adamax", "nadam", "radam", "lion", "adopt", "sgd_schedule_free",
+    "adamw_schedule_free",
 ]  # fmt: skip
 
 

@@ -46,3 +46,24 @@ def test_trajectory_matches_the_reference_package(case):
     assert np.all(result.diverged_at == -1)
     np.testing.assert_allclose(result.path, expected, rtol=1e-10, atol=1e-12)
     assert np.ptp(expected[:, :, 0]) > 0.1  # the paths go somewhere: a real comparison
+
+
+AVERAGED = [c for c in CASES if "averages" in c]
+
+
+@pytest.mark.parametrize("case", AVERAGED, ids=[_case_id(c) for c in AVERAGED])
+def test_schedule_free_keeps_the_references_average_x_in_its_state(case):
+    """The trajectory is y (train mode's p); x, what schedulefree reports in eval mode, must
+    be the state's x at every step."""
+    opt = getattr(optim, case["optimizer"])(**_kwargs(case))
+    grad_fn = GRADIENTS[case["surface"]]
+    params = np.array(case["starts"], dtype=float)
+    state, xs = opt.init(params), [params]
+    for _ in range(FIXTURE["steps"]):
+        updates, state = opt.update(grad_fn(params), state, params)
+        params = params + updates
+        xs.append(state.x)
+    expected = np.array(case["averages"]).transpose(1, 0, 2)
+    np.testing.assert_allclose(np.array(xs), expected, rtol=1e-10, atol=1e-12)
+    paths = np.array(case["paths"]).transpose(1, 0, 2)
+    assert np.max(np.abs(expected - paths)) > 1e-3  # x and y differ: the check has teeth

@@ -5,7 +5,11 @@ import pytest
 
 import optim
 
-NEWER = ["adopt"]  # the optimizers of issue 14 added so far
+NEWER = [
+    "adopt",
+    "sgd_schedule_free",
+    "adamw_schedule_free",
+]  # the optimizers of issue 14 added so far
 
 
 @pytest.mark.parametrize("name", NEWER)
