@@ -20,6 +20,7 @@ from ui.lab_controls import (
     optimizer_slots,
     training_controls,
 )
+from ui.lab_landscape import landscape_section
 from ui.lab_results import show_kept_run
 from ui.lab_sweep import sweep_section
 from ui.lab_training import RESULT, LabRun, dataset, train_and_keep
@@ -75,6 +76,7 @@ if train_clicked and optimizers:
 
 # figures
 show_kept_run(chart_slot, clock, settings, target, trained=train_clicked)
+landscape_section(url, optimizers, settings, batch_size, seed)
 sweep_section(url, (name, n, noise, data_seed, test_share), network, batch_size, target)
 
 url.finish()
