@@ -34,6 +34,7 @@ import streamlit as st
 
 from ui.url_state import Text, UrlState, _current_page
 
+SHOWN_PREFIX = "embed-show-"  # the key of a container that stays visible (CSS below)
 HIDE_KEY = "hide"
 HIDEABLE = ("play", "slider", "legend", "link")
 HIDE_FIELD = Text("", 60)
@@ -94,7 +95,7 @@ def embedded_figure(key: str, hidden: frozenset[str] = frozenset()) -> Iterator[
     if not embedded():
         yield
         return
-    with st.container(key=f"embed-show-{key}"):
+    with st.container(key=f"{SHOWN_PREFIX}{key}"):
         st.html(EMBED_CSS)
         yield
         if "link" not in hidden:

@@ -22,11 +22,15 @@ _component = components.declare_component(
 )
 
 
-def light_chart(figure: dict, *, key: str, on_click=None, config: dict = CHART_CONFIG):
-    """Draw ``figure`` (a viz dict; NumPy arrays go as typed arrays, as with ``show``)."""
+def light_chart(
+    figure: dict, *, key: str, on_click=None, config: dict = CHART_CONFIG, lecture: bool = False
+):
+    """Draw ``figure`` (a viz dict; NumPy arrays go as typed arrays, as with ``show``);
+    ``lecture``: as tall as the window, with keyboard shortcuts (see ``ui.lecture``)."""
     return _component(
         spec=prebuilt(figure).to_json(),
         height=int(figure.get("layout", {}).get("height") or 450),
+        lecture=lecture,
         config=config,
         key=key,
         on_change=on_click,

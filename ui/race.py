@@ -32,6 +32,7 @@ from ui.engine import (
 )
 from ui.figures import animation_files, show
 from ui.knobs import Knob, knob_widget
+from ui.lecture import lecture_figure, lecture_on, lecture_toggle, presentation
 from ui.light_chart import light_chart
 from ui.url_state import Choice, Flag, UrlState
 from viz.loss import loss_figure
@@ -93,9 +94,11 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _view_options(url: UrlState):
-    """View, Trail, Speed and the 3-D toggle. The 3-D view plays the same frames (Trail and
-    Speed apply) in one scene, so View is hidden there; its value is kept for the way back."""
-    columns = st.columns([2, 3, 3, 1.4])
+    """View, Trail, Speed, the 3-D and lecture toggles. The 3-D view plays the same frames
+    (Trail and Speed apply) in one scene, so View is hidden there; its value is kept for the
+    way back."""
+    columns = st.columns([2, 3, 3, 1.4, 1.6])
+    lecture_toggle(url, columns[4])
     three_d = url.widget(columns[3].toggle, "3-D view", key="3d", field=Flag(False))
     if three_d:
         panels = _kept_hidden(url, "view", Choice("overlay", tuple(VIEWS)))
@@ -160,16 +163,23 @@ def race_section(url: UrlState, surface_spec: SurfaceSpec, runs: list[RunSpec], 
     if start_moved(keys, settings.start):
         st.rerun(scope="app")
     runs = tuple(runs)
-    panels, trail, speed, three_d = _view_options(url)
+    lecture = lecture_on(url) and not embedded()
+    with presentation("options", lecture):
+        panels, trail, speed, three_d = _view_options(url)
     runs_drawn = trajectories(surface_spec, runs, settings)
     figure = race_figure(surface_spec, runs, settings, trail, panels, speed)
     hidden = hidden_parts(url)
+    on_click = partial(set_start_from_click, "race", keys)
     if three_d:
-        show(surface_3d(surface_spec, runs, settings, trail, speed), key="race3d")
+        with presentation("race3d", lecture):
+            show(surface_3d(surface_spec, runs, settings, trail, speed), key="race3d")
+    elif lecture:
+        with presentation("race", lecture):
+            light_chart(lecture_figure(figure), key="race", on_click=on_click, lecture=True)
     else:
         with embedded_figure("race", hidden):
             drawn = without_hidden(figure, hidden) if embedded() else figure
-            light_chart(drawn, key="race", on_click=partial(set_start_from_click, "race", keys))
+            light_chart(drawn, key="race", on_click=on_click)
         st.caption("Press ▶ Play. Click any faint dot to start the runs from there.")
 
     st.subheader("Loss", divider="gray")

@@ -35,6 +35,87 @@ function reportClick(event) {
   });
 }
 
+// Lecture view (ui/lecture.py): the chart as tall as the window, and keys on the whole page
+// (this frame and the page around it, same origin): space plays or pauses, ←/→ step one
+// frame, R restarts from the first frame. The frame shown is the slider's active stop's,
+// kept in `shown` from plotly.js's own animation events.
+const lecture = { on: false, playing: false, shown: 0, listening: false };
+
+// plotly.js rejects an animation's promise when another one interrupts it: that is expected
+function quiet() { }
+
+function frameNames() {
+  return (chart._transitionData && chart._transitionData._frames || []).map((f) => f.name);
+}
+
+function play(fromStart) {
+  const names = frameNames();
+  if (!names.length) return;
+  const run = () => {
+    lecture.playing = true;
+    const menu = chart.layout.updatemenus && chart.layout.updatemenus[0];
+    const frame = menu ? menu.buttons[0].args[1].frame : { duration: 40, redraw: false };
+    Plotly.animate(chart, null, { frame: frame, fromcurrent: true, mode: "immediate",
+                                  transition: { duration: 0 } }).catch(quiet);
+  };
+  if (fromStart) showFrame(0).then(run); else run();
+}
+
+function pause() {
+  lecture.playing = false;
+  return Plotly.animate(chart, [null], { frame: { duration: 0, redraw: false },
+                                         mode: "immediate" }).catch(quiet);
+}
+
+function showFrame(index) {
+  const names = frameNames();
+  lecture.shown = Math.max(0, Math.min(names.length - 1, index));
+  return Plotly.animate(chart, [names[lecture.shown]], {
+    frame: { duration: 0, redraw: false }, transition: { duration: 0 }, mode: "immediate" })
+    .catch(quiet);
+}
+
+function onKey(event) {
+  if (!lecture.on || event.target.closest && event.target.closest("input, textarea, select")) {
+    return;
+  }
+  const key = event.key;
+  if (key === " " || key === "Spacebar") {
+    if (lecture.playing) pause(); else play(false);
+  } else if (key === "ArrowRight" || key === "ArrowLeft") {
+    const step = key === "ArrowRight" ? 1 : -1;
+    (lecture.playing ? pause() : Promise.resolve()).then(() => showFrame(lecture.shown + step));
+  } else if (key === "r" || key === "R") {
+    pause().then(() => play(true));
+  } else {
+    return;
+  }
+  event.preventDefault();
+}
+
+function listenForKeys() {
+  if (lecture.listening) return;
+  lecture.listening = true;
+  document.addEventListener("keydown", onKey);
+  try { window.parent.document.addEventListener("keydown", onKey); } catch (error) { }
+  chart.on("plotly_animatingframe", (event) => {
+    const index = frameNames().indexOf(event.name);
+    if (index >= 0) lecture.shown = index;
+    lecture.playing = true; // also when ▶ Play was clicked
+  });
+  chart.on("plotly_animated", () => { lecture.playing = false; });
+  chart.on("plotly_animationinterrupted", () => { lecture.playing = false; });
+}
+
+function windowHeight(args) {
+  // the chart fills the window from where its frame starts (below the view options)
+  if (!args.lecture) return args.height;
+  try {
+    const top = window.frameElement.getBoundingClientRect().top + window.parent.scrollY;
+    return Math.max(400, Math.floor(window.parent.innerHeight - top - 16));
+  } catch (error) { return args.height; }
+}
+
 window.addEventListener("message", (event) => {
   const message = event.data;
   // Only the page that holds this frame may draw in it.
@@ -45,6 +126,8 @@ window.addEventListener("message", (event) => {
     drawn = args.spec;
     const figure = JSON.parse(args.spec);
     const layout = themed(figure.layout || {}, message.theme || {});
+    lecture.on = Boolean(args.lecture);
+    if (lecture.on) layout.height = windowHeight(args);
     const config = Object.assign({ responsive: true }, args.config);
     Plotly.react(chart, { data: figure.data, layout: layout, frames: figure.frames || [],
                           config: config }).then(() => {
@@ -52,9 +135,10 @@ window.addEventListener("message", (event) => {
         chart.on("plotly_click", reportClick);
         chart.listening = true;
       }
+      if (lecture.on) listenForKeys();
     });
   }
-  tell("streamlit:setFrameHeight", { height: args.height });
+  tell("streamlit:setFrameHeight", { height: windowHeight(args) });
 });
 
 tell("streamlit:componentReady", { apiVersion: 1 });
