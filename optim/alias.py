@@ -20,6 +20,7 @@ from optim.base import (
 )
 from optim.transforms import (
     add_decayed_weights,
+    prodigy_update,
     scale_by_adadelta,
     scale_by_adagrad,
     scale_by_adam,
@@ -247,3 +248,48 @@ def adamw_schedule_free(
     scaler = scale_by_adam((0.0, beta2), eps)  # β₁ = 0: m̂ = g, the RMS-scaled gradient
     base = _with_weight_decay(scaler, warm, weight_decay, decoupled=True)
     return schedule_free(base, warm, beta1, r, weight_lr_power)
+
+
+def prodigy(
+    lr=1.0,
+    betas=(0.9, 0.999),
+    beta3=None,
+    eps=1e-8,
+    weight_decay=0.0,
+    decouple=True,
+    use_bias_correction=False,
+    safeguard_warmup=False,
+    d0=1e-6,
+    d_coef=1.0,
+    growth_rate=float("inf"),
+):
+    """Prodigy (Mishchenko & Defazio 2024), matching prodigyopt's ``Prodigy``: Adam whose
+    step size d·α is estimated on the fly. With k the point's step, c = √(1−β₂^{k+1})/(1−β₁^{k+1})
+    under ``use_bias_correction`` (else 1), dα = d_k·α·c and g ← g + λθ unless ``decouple``:
+    m ← β₁m + d_k(1−β₁)g; v ← β₂v + d_k²(1−β₂)g²; s ← β₃s + (d_k/d₀)·dα·g (d_k in place of
+    dα with ``safeguard_warmup``); r ← β₃r + (d_k/d₀)·dα·⟨g, θ₀ − θ⟩;
+    d̂ = d_coef·r/Σ|s|; d_max ← max(d_max, d̂); d_{k+1} = min(d_max, growth·max(d_k, d̂) on the
+    first growth else growth·d_k); θ ← θ − dα·m/(√v + d_{k+1}ε) − λ·dα·θ (decoupled), or
+    with β₁ = 0, θ − dα·d_{k+1}·g/(√v + d_{k+1}ε). β₃ defaults to √β₂.
+
+    The reference's d is one number for all its parameters; here each point (the last axis
+    of the params) estimates its own, as if each had its own optimizer. While Σ|s| = 0 (no
+    gradient yet) a point does not move, as the reference returns early."""
+    beta1, beta2 = check_betas(betas)
+    beta3 = beta2**0.5 if beta3 is None else check(beta3, "beta3", 0.0, 1.0)
+    growth_rate = (
+        check(growth_rate, "growth_rate", 1.0) if growth_rate != float("inf") else growth_rate
+    )
+    return prodigy_update(
+        check(lr, "lr", allow_schedule=True),
+        (beta1, beta2),
+        beta3,
+        check(eps, "eps"),
+        check(weight_decay, "weight_decay"),
+        check_flag(decouple, "decouple"),
+        check_flag(use_bias_correction, "use_bias_correction"),
+        check_flag(safeguard_warmup, "safeguard_warmup"),
+        check(d0, "d0", 1e-300),
+        check(d_coef, "d_coef"),
+        growth_rate,
+    )

@@ -477,5 +477,48 @@ OPTIMIZERS: dict[str, OptimizerSpec] = dict(
             "Defazio et al. (2024), The Road Less Scheduled; matches schedulefree's"
             " AdamWScheduleFreeReference (1.4.1)",
         ),
+        _spec(
+            "prodigy",
+            "Prodigy",
+            alias.prodigy,
+            [
+                _lr(1.0, low=0.01, high=10.0),
+                _beta1(),
+                _beta2(),
+                _eps(),
+                _number(
+                    "d0",
+                    "d₀",
+                    1e-6,
+                    1e-8,
+                    0.1,
+                    "log",
+                    "Starting guess of the step size d; Prodigy grows it from here.",
+                ),
+                _flag("use_bias_correction", "Bias correction", "Adam's bias correction on dα."),
+                _flag(
+                    "safeguard_warmup",
+                    "Safeguard warm-up",
+                    "Leave α out of the sum s, so d does not grow too fast early on.",
+                ),
+                _weight_decay(0.0, True),
+                _flag("decouple", "Decoupled decay", "Shrink θ directly (as AdamW).", True),
+            ],
+            "Adam whose step size d·α it estimates itself from how far the point has come from"
+            " its start against the gradients summed on the way: steps start tiny (d₀) and grow"
+            " until d settles. One d per start point.",
+            _aligned(
+                _G + r", \quad \hat\alpha_k = d_k\,\alpha",
+                r"m_t &= \beta_1 m_{t-1} + d_k(1-\beta_1)\,g_t, \quad"
+                r" v_t = \beta_2 v_{t-1} + d_k^2(1-\beta_2)\,g_t^2",
+                r"s_t &= \beta_3 s_{t-1} + \tfrac{d_k}{d_0}\hat\alpha_k\, g_t, \quad"
+                r" r_t = \beta_3 r_{t-1} + \tfrac{d_k}{d_0}\hat\alpha_k\,"
+                r" g_t \cdot (\theta_0 - \theta_{t-1})",
+                r"d_{k+1} &= \max\left(d_k, \frac{r_t}{|s_t|_1}\right)",
+                r"\theta_t &= \theta_{t-1} - \hat\alpha_k\,"
+                r"\frac{m_t}{\sqrt{v_t} + d_{k+1}\varepsilon}",
+            ),
+            "Mishchenko & Defazio (2024), Prodigy; matches prodigyopt's Prodigy (1.1.2)",
+        ),
     ]
 )

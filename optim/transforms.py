@@ -488,9 +488,76 @@ def schedule_free(
     return GradientTransformation(init, update)
 
 
+class ProdigyState(NamedTuple):
+    """Per point (reductions over the last axis): each point estimates its own d."""
+
+    step: int  # updates so far (a schedule's argument)
+    k: np.ndarray  # steps each point has taken (the reference skips a step while Σ|s| = 0)
+    m: np.ndarray  # d-weighted average of g (not ``mu``: scaled by d, see ``prodigy``)
+    v: np.ndarray  # d²-weighted average of g²
+    s: np.ndarray  # d-weighted sum of gradients, decayed by β₃
+    p0: np.ndarray  # the starting point θ₀
+    d: np.ndarray  # the step-size estimate, from d₀ up
+    d_max: np.ndarray
+    d_numerator: np.ndarray  # Σ of (d/d₀)·dα·⟨g, θ₀ − θ⟩, decayed by β₃
+
+
+def _prodigy_d(state, g, params, dlr, d0, beta3, d_coef, growth_rate, safeguard):
+    """The new s, Σ|s|, numerator and the d, d_max it gives (as prodigyopt orders them)."""
+    d = state.d
+    numerator = state.d_numerator * beta3
+    numerator = numerator + (d / d0) * dlr * np.sum(g * (state.p0 - params), -1, keepdims=True)
+    s = _accumulate(state.s, beta3, (d / d0) * (d if safeguard else dlr), g)
+    denominator = np.sum(np.abs(s), -1, keepdims=True)
+    moved = denominator > 0
+    d_hat = d_coef * numerator / np.where(moved, denominator, 1.0)
+    new_d = np.where(d == d0, np.maximum(d, d_hat), d)
+    d_max = np.maximum(state.d_max, d_hat)
+    new_d = np.minimum(d_max, new_d * growth_rate)
+    keep = ~moved
+    numerator = np.where(keep, state.d_numerator, numerator)
+    return s, moved, numerator, np.where(keep, d, new_d), np.where(keep, state.d_max, d_max)
+
+
+def prodigy_update(
+    lr, betas, beta3, eps, weight_decay, decouple, bias_correction, safeguard, d0, d_coef, growth
+) -> GradientTransformation:
+    """Prodigy's whole step, −(its own step size)·direction; see ``optim.alias.prodigy``."""
+    beta1, beta2 = betas
+
+    def update(g, state, params=None):
+        k = state.k
+        c = np.sqrt(1.0 - beta2 ** (k + 1)) / (1.0 - beta1 ** (k + 1)) if bias_correction else 1.0
+        dlr = state.d * value_at(lr, state.step) * c
+        if not decouple:
+            g = g + weight_decay * params
+        d = state.d
+        m = _accumulate(state.m, beta1, d * (1.0 - beta1), g) if beta1 > 0 else state.m
+        v = _accumulate(state.v, beta2, d * d * (1.0 - beta2), g * g)
+        s, moved, numerator, new_d, d_max = _prodigy_d(
+            state, g, params, dlr, d0, beta3, d_coef, growth, safeguard
+        )
+        denominator = np.sqrt(v) + new_d * eps
+        out = -dlr * (m / denominator) if beta1 > 0 else (-dlr * new_d) * (g / denominator)
+        if decouple:
+            out = out - weight_decay * dlr * params
+        out = np.where(moved, out, 0.0)
+        new = ProdigyState(state.step + 1, k + moved, m, v, s, state.p0, new_d, d_max, numerator)
+        return out, new
+
+    def init(params):
+        params = np.asarray(params, dtype=float)
+        d = np.full((*params.shape[:-1], 1), d0, dtype=float)
+        zeros, k = _zeros(params), np.zeros(d.shape, dtype=int)
+        return ProdigyState(0, k, zeros, zeros, zeros, params.copy(), d, d.copy(), d * 0.0)
+
+    return GradientTransformation(init, update)
+
+
 __all__ = [
     "AddNoiseState",
     "EmptyState",
+    "ProdigyState",
     "ScaleByAdadeltaState",
     "ScaleByAdagradState",
     "ScaleByAdamState",
@@ -507,6 +574,7 @@ __all__ = [
     "add_noise",
     "clip_by_norm",
     "clip_by_value",
+    "prodigy_update",
     "scale_by_adadelta",
     "scale_by_adagrad",
     "scale_by_adam",

@@ -25,81 +25,79 @@ from test_optim_reference import SURFACES  # the surfaces and starts the tests u
 STEPS = 100
 FIXTURE = Path(__file__).parent / "fixtures" / "newer_optimizers.json"
 
-# (our optimizer, our keyword arguments, reference "module:Class", reference keyword arguments,
-#  surface). Betas are lists here (JSON); the test turns them into tuples.
+# (our optimizer, surface, our keyword arguments); betas are lists here (JSON), the test turns
+# them into tuples. ``reference_kwargs`` translates them for the reference class.
 CASES = [
-    ("adopt", {"lr": 0.05}, "pytorch_optimizer:ADOPT", {"lr": 0.05}, "quadratic"),
+    ("adopt", "quadratic", {"lr": 0.05}),
+    ("adopt", "quadratic", {"lr": 0.1, "betas": [0.8, 0.99], "eps": 1e-3, "weight_decay": 0.05}),
     (
         "adopt",
-        {"lr": 0.1, "betas": [0.8, 0.99], "eps": 1e-3, "weight_decay": 0.05},
-        "pytorch_optimizer:ADOPT",
-        {"lr": 0.1, "betas": [0.8, 0.99], "eps": 1e-3, "weight_decay": 0.05},
         "quadratic",
-    ),
-    (
-        "adopt",
         {"lr": 0.02, "betas": [0.9, 0.999], "weight_decay": 0.1, "decouple": True},
-        "pytorch_optimizer:ADOPT",
-        {"lr": 0.02, "betas": [0.9, 0.999], "weight_decay": 0.1, "weight_decouple": True},
-        "quadratic",
     ),
-    ("adopt", {"lr": 0.002}, "pytorch_optimizer:ADOPT", {"lr": 0.002}, "rosenbrock"),
-    (
-        "adopt",
-        {"lr": 0.05, "clip": False},
-        "pytorch_optimizer:ADOPT",
-        {"lr": 0.05, "clip_lambda": None},
-        "quadratic",
-    ),
+    ("adopt", "rosenbrock", {"lr": 0.002}),
+    ("adopt", "quadratic", {"lr": 0.05, "clip": False}),
+    ("sgd_schedule_free", "quadratic", {"lr": 0.2}),
     (
         "sgd_schedule_free",
-        {"lr": 0.2},
-        "schedulefree:SGDScheduleFreeReference",
-        {"lr": 0.2},
         "quadratic",
-    ),
-    (
-        "sgd_schedule_free",
         {"lr": 0.1, "momentum": 0.5, "weight_decay": 0.05, "warmup_steps": 10, "r": 1.0},
-        "schedulefree:SGDScheduleFreeReference",
-        {"lr": 0.1, "momentum": 0.5, "weight_decay": 0.05, "warmup_steps": 10, "r": 1.0},
-        "quadratic",
     ),
-    (
-        "sgd_schedule_free",
-        {"lr": 5e-4, "weight_lr_power": 1.0},
-        "schedulefree:SGDScheduleFreeReference",
-        {"lr": 5e-4, "weight_lr_power": 1.0},
-        "rosenbrock",
-    ),
+    ("sgd_schedule_free", "rosenbrock", {"lr": 5e-4, "weight_lr_power": 1.0}),
+    ("adamw_schedule_free", "quadratic", {"lr": 0.1}),
     (
         "adamw_schedule_free",
-        {"lr": 0.1},
-        "schedulefree:AdamWScheduleFreeReference",
-        {"lr": 0.1},
         "quadratic",
-    ),
-    (
-        "adamw_schedule_free",
         {"lr": 0.05, "betas": [0.8, 0.99], "weight_decay": 0.1, "warmup_steps": 20, "r": 0.5},
-        "schedulefree:AdamWScheduleFreeReference",
-        {"lr": 0.05, "betas": [0.8, 0.99], "weight_decay": 0.1, "warmup_steps": 20, "r": 0.5},
+    ),
+    ("adamw_schedule_free", "rosenbrock", {"lr": 0.01, "eps": 1e-6}),
+    ("prodigy", "quadratic", {}),
+    (
+        "prodigy",
         "quadratic",
+        {"lr": 0.2, "weight_decay": 0.05, "use_bias_correction": True, "d0": 1e-4},
     ),
     (
-        "adamw_schedule_free",
-        {"lr": 0.01, "eps": 1e-6},
-        "schedulefree:AdamWScheduleFreeReference",
-        {"lr": 0.01, "eps": 1e-6},
-        "rosenbrock",
+        "prodigy",
+        "quadratic",
+        {
+            "lr": 0.5,
+            "weight_decay": 0.1,
+            "decouple": False,
+            "safeguard_warmup": True,
+            "beta3": 0.95,
+            "growth_rate": 2.0,
+            "d_coef": 0.5,
+        },
     ),
+    ("prodigy", "quadratic", {"lr": 0.3, "betas": [0.0, 0.99]}),
+    ("prodigy", "rosenbrock", {"lr": 0.05}),
 ]
+REFERENCES = {
+    "adopt": "pytorch_optimizer:ADOPT",
+    "sgd_schedule_free": "schedulefree:SGDScheduleFreeReference",
+    "adamw_schedule_free": "schedulefree:AdamWScheduleFreeReference",
+    "prodigy": "prodigyopt:Prodigy",
+}
+
+
+def reference_kwargs(name, kwargs):
+    """Our keyword arguments as the reference class spells them."""
+    theirs = dict(kwargs)
+    if name == "adopt":
+        if "decouple" in theirs:
+            theirs["weight_decouple"] = theirs.pop("decouple")
+        if theirs.pop("clip", True) is False:
+            theirs["clip_lambda"] = None
+    return theirs
+
 
 NOTES = {
     "adopt": "pytorch-optimizer's ADOPT: the pip package named 'adopt' is unrelated (Azure DevOps"
     " tools), so not the authors' code; its clip is t^0.25 with t counting the first call",
     "schedule_free": "the reference classes in train mode: 'paths' are p = y, where gradients"
     " are taken; 'averages' are the state's x (what eval mode reports), start included",
+    "prodigy": "prodigyopt's Prodigy, one optimizer (so one d) per start point",
 }
 
 
@@ -139,7 +137,8 @@ def versions():
 def main():
     torch.set_default_dtype(torch.float64)
     cases = []
-    for name, ours, reference, theirs, surface in CASES:
+    for name, surface, ours in CASES:
+        reference, theirs = REFERENCES[name], reference_kwargs(name, ours)
         grad_fn, starts = SURFACES[surface]
         starts = starts.tolist()
         cls = reference_class(reference)

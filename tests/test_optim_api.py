@@ -87,6 +87,12 @@ BAD = [
     (optim.adamw_schedule_free, {"betas": (1.0, 0.999)}, r"betas\[0\]"),
     (optim.adamw_schedule_free, {"eps": -1.0}, "eps"),
     (optim.adamw_schedule_free, {"lr": -0.1}, "lr"),
+    (optim.prodigy, {"d0": 0.0}, "d0"),
+    (optim.prodigy, {"beta3": 1.5}, "beta3"),
+    (optim.prodigy, {"growth_rate": 0.5}, "growth_rate"),
+    (optim.prodigy, {"d_coef": -1.0}, "d_coef"),
+    (optim.prodigy, {"safeguard_warmup": "on"}, "safeguard_warmup"),
+    (optim.prodigy, {"use_bias_correction": None}, "use_bias_correction"),
 ]
 
 
@@ -131,6 +137,7 @@ def test_factory_defaults_are_torchs():
         # schedulefree's reference classes
         "sgd_schedule_free": {"lr": 1.0, "momentum": 0.9, "warmup_steps": 0, "r": 0},
         "adamw_schedule_free": {"lr": 0.0025, "betas": (0.9, 0.999), "eps": 1e-8},
+        "prodigy": {"lr": 1.0, "d0": 1e-6, "decouple": True, "safeguard_warmup": False},
     }
     for name, defaults in expected.items():
         signature = inspect.signature(getattr(optim, name)).parameters
@@ -580,7 +587,7 @@ def test_update_is_pure():
 CONTRACT_NAMES = [
     "gd", "sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adadelta",
     "adam", "adamw", "adamax", "nadam", "radam", "lion", "adopt", "sgd_schedule_free",
-    "adamw_schedule_free",
+    "adamw_schedule_free", "prodigy",
 ]  # fmt: skip
 
 
