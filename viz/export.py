@@ -127,6 +127,8 @@ def layout_canvas(figure: dict, width: int = 800, height: int | None = None) -> 
     plot_width = width - MARGIN["l"] - MARGIN["r"]
     scale = plot_width / NOMINAL_PLOT_WIDTH
     top = max(8, round(margin.get("t", 40) * scale))
+    rows = len(legend_rows(figure, width, scale))
+    top += round(max(0, rows - 1) * _legend_row_height(scale))
     plot_height = round(nominal_height * scale)
     if height is not None:
         plot_height = height - top - MARGIN["b"]
@@ -358,24 +360,43 @@ def _axes(draw: ImageDraw.ImageDraw, layout: dict, canvas: Canvas) -> None:
             draw.text((left - 44, (top + bottom) / 2), title, font=face, fill=color, anchor="mm")
 
 
+def legend_rows(figure: dict, width: int, scale: float) -> list[list[tuple[dict, float]]]:
+    """The legend's entries (traces with ``showlegend``) placed left to right from the
+    legend's x, a new row whenever one would pass the right edge (as plotly.js wraps a
+    horizontal legend): per row, (trace, x of its swatch)."""
+    entries = [t for t in figure["data"] if t.get("showlegend")]
+    face = font(max(9, round(12 * scale)))
+    plot_width = width - MARGIN["l"] - MARGIN["r"]
+    start = MARGIN["l"] + figure["layout"].get("legend", {}).get("x", 0) * plot_width
+    rows: list[list[tuple[dict, float]]] = [[]]
+    x = start
+    for trace in entries:
+        span = 34 * scale + face.getlength(trace["name"])
+        if rows[-1] and x + span > width - MARGIN["r"]:
+            rows.append([])
+            x = start
+        rows[-1].append((trace, x))
+        x += span + 16 * scale
+    return rows if entries else []
+
+
+def _legend_row_height(scale: float) -> float:
+    return max(9, round(12 * scale)) + 8 * scale
+
+
 def _legend(draw: ImageDraw.ImageDraw, figure: dict, canvas: Canvas) -> None:
     """The chart's horizontal legend above the plot: a line and dot in each run's colour."""
-    entries = [t for t in figure["data"] if t.get("showlegend")]
-    if not entries:
-        return
-    legend = figure["layout"].get("legend", {})
+    rows = legend_rows(figure, canvas.width, canvas.scale)
     face = font(max(9, round(12 * canvas.scale)))
-    x = MARGIN["l"] + legend.get("x", 0) * canvas.plot_width
-    y = canvas.top - 6 * canvas.scale - face.size / 2
-    for trace in entries:
-        color = rgba(trace.get("line", {}).get("color") or trace["marker"]["color"])[:3]
-        width = max(1, round(2.5 * canvas.scale))
-        draw.line([(x, y), (x + 28 * canvas.scale, y)], fill=color, width=width)
-        r = 3 * canvas.scale
-        draw.ellipse([x + 14 * canvas.scale - r, y - r, x + 14 * canvas.scale + r, y + r], color)
-        x += 34 * canvas.scale
-        draw.text((x, y), trace["name"], font=face, fill=rgba(TEXT_COLOR)[:3], anchor="lm")
-        x += draw.textlength(trace["name"], font=face) + 16 * canvas.scale
+    s = canvas.scale
+    for index, row in enumerate(rows):
+        y = canvas.top - 6 * s - face.size / 2 - (len(rows) - 1 - index) * _legend_row_height(s)
+        for trace, x in row:
+            color = rgba(trace.get("line", {}).get("color") or trace["marker"]["color"])[:3]
+            draw.line([(x, y), (x + 28 * s, y)], fill=color, width=max(1, round(2.5 * s)))
+            draw.ellipse([x + 14 * s - 3 * s, y - 3 * s, x + 14 * s + 3 * s, y + 3 * s], color)
+            draw.text((x + 34 * s, y), trace["name"], font=face, fill=rgba(TEXT_COLOR)[:3],
+                      anchor="lm")  # fmt: skip
 
 
 def _titles(draw: ImageDraw.ImageDraw, layout: dict, canvas: Canvas) -> None:
