@@ -134,3 +134,33 @@ def test_bad_arguments(figure):
         animation_bytes(figure, "png")
     with pytest.raises(ValueError, match="speed"):
         animation_bytes(figure, "gif", speed=0)
+
+
+def test_long_legend_wraps_inside_the_picture():
+    """Eight runs with long names: every legend swatch is drawn, above the panel, and nothing
+    of the legend runs past the picture's right edge."""
+    colours = [
+        "#e4572e",
+        "#f3a712",
+        "#29bf12",
+        "#ff66b3",
+        "#a259ff",
+        "#00d1c1",
+        "#1d4ed8",
+        "#8b0000",
+    ]
+    runs = [
+        Trajectory(
+            f"a long run name number {k}", colour, _line((-1.5, -0.5), (1.2, 0.6)), np.zeros(21)
+        )
+        for k, colour in enumerate(colours)
+    ]
+    figure = trajectory_figure(Flat(), runs, trail=1, clickable=0)
+    frame = _frames(animation_bytes(figure, "gif", width=640))[0]
+    top = _panel_box(frame)[1]
+    above = frame[:top]
+    page = np.array([0xFB, 0xFA, 0xF6])
+    drawn = np.flatnonzero(np.any(np.abs(above - page) > 30, axis=-1).any(axis=0))
+    assert drawn.max() < 640 - 4  # inside the picture, clear of its edge
+    for colour in colours:
+        assert np.all(above == _hex(colour), axis=-1).sum() > 10, colour
