@@ -25,6 +25,7 @@ from optim.transforms import (
     scale_by_adagrad,
     scale_by_adam,
     scale_by_adamax,
+    scale_by_ademamix,
     scale_by_adopt,
     scale_by_lion,
     scale_by_lr,
@@ -293,3 +294,25 @@ def prodigy(
         check(d_coef, "d_coef"),
         growth_rate,
     )
+
+
+def ademamix(
+    lr=1e-3,
+    betas=(0.9, 0.999),
+    beta3=0.9999,
+    alpha=5.0,
+    t_alpha_beta3=0.0,
+    eps=1e-8,
+    weight_decay=0.0,
+    decouple=False,
+):
+    """AdEMAMix (Pagliardini et al. 2024), matching pytorch-optimizer's ``AdEMAMix``: Adam plus
+    a slow average of g: g ← g_t + λθ (or θ ← θ(1 − αλ) with ``decouple``);
+    m, v as Adam; s_t = β₃(t)·s + (1−β₃(t))·g (s₀ = 0, not bias-corrected);
+    θ_t = θ − α_lr·(m_t/(1−β₁ᵗ) + α_t·s_t)/(√v_t/√(1−β₂ᵗ) + ε). With T = ``t_alpha_beta3`` > 0
+    both warm up: α_t = min(tα/T, α) and β₃(t) rises from β₁ to β₃ so that the slow average's
+    half-life grows linearly in t; T = 0 means no warm-up (the reference's ``None``). β₃ is
+    the reference's ``betas[2]``, a keyword of its own here."""
+    decouple = check_flag(decouple, "decouple")
+    scaler = scale_by_ademamix(betas, beta3, alpha, t_alpha_beta3, eps)
+    return _with_weight_decay(scaler, lr, weight_decay, decouple)

@@ -520,5 +520,59 @@ OPTIMIZERS: dict[str, OptimizerSpec] = dict(
             ),
             "Mishchenko & Defazio (2024), Prodigy; matches prodigyopt's Prodigy (1.1.2)",
         ),
+        _spec(
+            "ademamix",
+            "AdEMAMix",
+            alias.ademamix,
+            [
+                _lr(0.05),
+                _number("beta1", "β₁", 0.9, 0.01, 0.999, "linear", "Decay of the fast average."),
+                _beta2(),
+                _number(
+                    "beta3",
+                    "β₃",
+                    0.99,
+                    0.5,
+                    0.9999,
+                    "linear",
+                    "Decay of the slow average of gradients (the paper uses 0.9999).",
+                ),
+                _number(
+                    "alpha",
+                    "α_slow",
+                    5.0,
+                    0.0,
+                    20.0,
+                    "linear",
+                    "Weight of the slow average against Adam's own momentum.",
+                ),
+                _number(
+                    "t_alpha_beta3",
+                    "T (warm-up)",
+                    0.0,
+                    0.0,
+                    1000.0,
+                    "linear",
+                    "Steps over which α_slow and β₃ warm up (0: none).",
+                ),
+                _eps(),
+                _weight_decay(),
+                _flag("decouple", "Decoupled decay", "Shrink θ directly (as AdamW) instead."),
+            ],
+            "Adam plus a slow average of gradients weighted α_slow: on a bowl the slow average"
+            " keeps pushing after the minimum is passed, so paths swing wide and come back"
+            " slowly; a longer β₃ (0.9999 in the paper) barely enters within a few hundred steps.",
+            _aligned(
+                _G,
+                _ADAM_MOMENTS + r"s_t &= \beta_3(t)\, s_{t-1} + (1-\beta_3(t))\, g_t",
+                r"\theta_t &= \theta_{t-1} - \alpha\, \frac{m_t/(1-\beta_1^t) + \alpha_t\, s_t}"
+                r"{\sqrt{v_t/(1-\beta_2^t)} + \varepsilon}",
+                r"\alpha_t &= \min\left(\tfrac{t}{T}\alpha_{slow}, \alpha_{slow}\right), \quad"
+                r" \beta_3(t) = \min\left(\exp \frac{\ln\beta_1 \ln\beta_3}"
+                r"{(1-\frac{t}{T})\ln\beta_3 + \frac{t}{T}\ln\beta_1}, \beta_3\right)",
+            ),
+            "Pagliardini et al. (2024), The AdEMAMix Optimizer; matches pytorch-optimizer's"
+            " AdEMAMix (4.1.0), with its α and β₃ warm-ups",
+        ),
     ]
 )

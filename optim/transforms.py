@@ -554,6 +554,60 @@ def prodigy_update(
     return GradientTransformation(init, update)
 
 
+class ScaleByAdemamixState(NamedTuple):
+    """Adam's m and v are here as ``m`` and ``v``, not ``mu``/``nu``: the step anatomy reads
+    those as the whole step's average, which the slow average changes."""
+
+    step: int
+    m: np.ndarray  # fast average of g (β₁), bias-corrected in the output
+    v: np.ndarray  # average of g² (β₂), bias-corrected in the output
+    slow: np.ndarray  # slow average of g (β₃), not corrected
+
+
+def ademamix_warmups(t: int, alpha, beta1, beta3, t_warmup):
+    """α_t = min(tα/T, α) and β₃(t) = min(exp(ln β₁ ln β₃/((1−f) ln β₃ + f ln β₁)), β₃) with
+    f = t/T, for T = ``t_warmup`` > 0 (the paper's schedulers); (α, β₃) when T = 0. f is held
+    at 1 past T, which changes nothing when β₃ ≥ β₁ (β₃(t) is then β₃ from T on) and keeps
+    the denominator from crossing 0 when β₃ < β₁."""
+    if not np.any(t_warmup):
+        return alpha, beta3
+    frac = np.minimum(t / t_warmup, 1.0)
+    log1, log3 = np.log(beta1), np.log(beta3)
+    return np.minimum(t * alpha / t_warmup, alpha), np.minimum(
+        np.exp(log1 * log3 / ((1.0 - frac) * log3 + frac * log1)), beta3
+    )
+
+
+def scale_by_ademamix(
+    betas=(0.9, 0.999), beta3=0.9999, alpha=5.0, t_alpha_beta3=0.0, eps=1e-8
+) -> GradientTransformation:
+    """AdEMAMix (Pagliardini et al. 2024): ``m = β₁m + (1−β₁)g``, ``v = β₂v + (1−β₂)g²``,
+    ``s = β₃(t)s + (1−β₃(t))g`` (m = v = s = 0 at first); output
+    ``(m/(1−β₁ᵗ) + α_t·s)/(√v/√(1−β₂ᵗ) + ε)`` with the warm-ups of ``ademamix_warmups``.
+    With a warm-up β₁ and β₃ must be above 0 (their logarithms)."""
+    beta1, beta2 = check_betas(betas)
+    beta3 = check(beta3, "beta3", 0.0, 1.0, high_open=True)
+    alpha = check(alpha, "alpha")
+    t_alpha_beta3 = check(t_alpha_beta3, "t_alpha_beta3")
+    eps = check(eps, "eps")
+    if np.any(t_alpha_beta3) and np.any((np.asarray(beta1) <= 0) | (np.asarray(beta3) <= 0)):
+        raise ValueError("betas[0] and beta3 must be above 0 with a warm-up t_alpha_beta3")
+
+    def update(g, state, params=None):
+        t = state.step + 1
+        alpha_t, beta3_t = ademamix_warmups(t, alpha, beta1, beta3, t_alpha_beta3)
+        m, v = _ewa(state.m, beta1, g), _ewa(state.v, beta2, g * g)
+        slow = _ewa(state.slow, beta3_t, g)
+        denominator = np.sqrt(v) / np.sqrt(1.0 - beta2**t) + eps
+        out = m / (1.0 - beta1**t) + alpha_t * slow
+        return out / denominator, ScaleByAdemamixState(t, m, v, slow)
+
+    def init(params):
+        return ScaleByAdemamixState(0, _zeros(params), _zeros(params), _zeros(params))
+
+    return GradientTransformation(init, update)
+
+
 __all__ = [
     "AddNoiseState",
     "EmptyState",
@@ -562,6 +616,7 @@ __all__ = [
     "ScaleByAdagradState",
     "ScaleByAdamState",
     "ScaleByAdamaxState",
+    "ScaleByAdemamixState",
     "ScaleByAdoptState",
     "ScaleByLionState",
     "ScaleByLrState",
@@ -579,6 +634,7 @@ __all__ = [
     "scale_by_adagrad",
     "scale_by_adam",
     "scale_by_adamax",
+    "scale_by_ademamix",
     "scale_by_adopt",
     "scale_by_lion",
     "scale_by_lr",

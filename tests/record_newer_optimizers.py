@@ -72,23 +72,35 @@ CASES = [
     ),
     ("prodigy", "quadratic", {"lr": 0.3, "betas": [0.0, 0.99]}),
     ("prodigy", "rosenbrock", {"lr": 0.05}),
+    ("ademamix", "quadratic", {"lr": 0.05, "beta3": 0.99}),
+    ("ademamix", "quadratic", {"lr": 0.02, "beta3": 0.999, "t_alpha_beta3": 60.0, "alpha": 8.0}),
+    (
+        "ademamix",
+        "quadratic",
+        {"lr": 0.05, "betas": [0.8, 0.99], "weight_decay": 0.05, "decouple": True, "eps": 1e-4},
+    ),
+    ("ademamix", "quadratic", {"lr": 0.03, "weight_decay": 0.1, "t_alpha_beta3": 30.0}),
+    ("ademamix", "rosenbrock", {"lr": 0.002, "beta3": 0.995, "t_alpha_beta3": 50.0}),
 ]
 REFERENCES = {
     "adopt": "pytorch_optimizer:ADOPT",
     "sgd_schedule_free": "schedulefree:SGDScheduleFreeReference",
     "adamw_schedule_free": "schedulefree:AdamWScheduleFreeReference",
     "prodigy": "prodigyopt:Prodigy",
+    "ademamix": "pytorch_optimizer:AdEMAMix",
 }
 
 
 def reference_kwargs(name, kwargs):
     """Our keyword arguments as the reference class spells them."""
     theirs = dict(kwargs)
-    if name == "adopt":
-        if "decouple" in theirs:
-            theirs["weight_decouple"] = theirs.pop("decouple")
-        if theirs.pop("clip", True) is False:
-            theirs["clip_lambda"] = None
+    if name in ("adopt", "ademamix") and "decouple" in theirs:
+        theirs["weight_decouple"] = theirs.pop("decouple")
+    if name == "adopt" and theirs.pop("clip", True) is False:
+        theirs["clip_lambda"] = None
+    if name == "ademamix":  # β₃ is betas[2] there; no warm-up is None
+        theirs["betas"] = [*theirs.get("betas", [0.9, 0.999]), theirs.pop("beta3", 0.9999)]
+        theirs["t_alpha_beta3"] = theirs.pop("t_alpha_beta3", 0.0) or None
     return theirs
 
 
@@ -98,6 +110,8 @@ NOTES = {
     "schedule_free": "the reference classes in train mode: 'paths' are p = y, where gradients"
     " are taken; 'averages' are the state's x (what eval mode reports), start included",
     "prodigy": "prodigyopt's Prodigy, one optimizer (so one d) per start point",
+    "ademamix": "pytorch-optimizer's AdEMAMix (the authors' code is not on PyPI); betas[2] is"
+    " our beta3, t_alpha_beta3 None is our 0",
 }
 
 

@@ -93,6 +93,11 @@ BAD = [
     (optim.prodigy, {"d_coef": -1.0}, "d_coef"),
     (optim.prodigy, {"safeguard_warmup": "on"}, "safeguard_warmup"),
     (optim.prodigy, {"use_bias_correction": None}, "use_bias_correction"),
+    (optim.ademamix, {"beta3": 1.0}, "beta3"),
+    (optim.ademamix, {"alpha": -1.0}, "alpha"),
+    (optim.ademamix, {"t_alpha_beta3": -5.0}, "t_alpha_beta3"),
+    (optim.ademamix, {"beta3": 0.0, "t_alpha_beta3": 10.0}, "beta3"),
+    (optim.ademamix, {"decouple": "yes"}, "decouple"),
 ]
 
 
@@ -138,6 +143,8 @@ def test_factory_defaults_are_torchs():
         "sgd_schedule_free": {"lr": 1.0, "momentum": 0.9, "warmup_steps": 0, "r": 0},
         "adamw_schedule_free": {"lr": 0.0025, "betas": (0.9, 0.999), "eps": 1e-8},
         "prodigy": {"lr": 1.0, "d0": 1e-6, "decouple": True, "safeguard_warmup": False},
+        # pytorch-optimizer's AdEMAMix: betas (0.9, 0.999, 0.9999), alpha 5, no warm-up
+        "ademamix": {"lr": 1e-3, "betas": (0.9, 0.999), "beta3": 0.9999, "alpha": 5.0},
     }
     for name, defaults in expected.items():
         signature = inspect.signature(getattr(optim, name)).parameters
@@ -587,7 +594,7 @@ def test_update_is_pure():
 CONTRACT_NAMES = [
     "gd", "sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adadelta",
     "adam", "adamw", "adamax", "nadam", "radam", "lion", "adopt", "sgd_schedule_free",
-    "adamw_schedule_free", "prodigy",
+    "adamw_schedule_free", "prodigy", "ademamix",
 ]  # fmt: skip
 
 
@@ -649,7 +656,7 @@ def test_build_rejects_unknown_names_and_values_outside_the_range(name, values, 
 KATEX_MACROS = {
     "begin", "end", "nabla", "theta", "alpha", "beta", "mu", "rho", "psi", "tau", "lambda",
     "varepsilon", "Delta", "eta", "infty", "frac", "tfrac", "sqrt", "quad", "left", "right", "text",
-    "operatorname", "max", "prod", "hat", "cdot", "odot", "leftarrow",
+    "operatorname", "max", "prod", "hat", "cdot", "odot", "leftarrow", "min", "ln", "exp",
 }  # fmt: skip
 
 
