@@ -89,3 +89,19 @@ def test_copy_embed_code_is_the_current_view(live_app, page):
     assert code.startswith("<iframe ") and code.endswith("</iframe>")
     src = urlsplit(code.split('src="', 1)[1].split('"', 1)[0])
     assert parse_qs(src.query) == {"trail": ["20"], "view": ["side"], "embed": ["true"]}
+
+
+def test_embedded_atlas_shows_its_basin_images(live_app, page):
+    page.goto(live_app + "/atlas?embed=true&atlas.resolution=50&atlas.steps=100")
+    charts = page.locator('iframe[title="ui.light_chart.light_chart"]')
+    charts.first.wait_for(timeout=180_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('iframe')].some(f => f.contentDocument"
+        " && f.contentDocument.querySelector('.js-plotly-plot image'))",
+        timeout=180_000,
+    )
+    assert charts.first.is_visible()
+    assert page.evaluate(STRAYS) == []
+    path, _ = _link_query(page)
+    assert path == "/atlas"
+    assert_clean(page)

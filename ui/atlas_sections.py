@@ -11,6 +11,7 @@ import atlas
 from ui.atlas_controls import progress_bar
 from ui.atlas_engine import basins_one, hyper_map_cached, sensitivity_one, stack
 from ui.controls import set_start_from_click, start_keys
+from ui.embed import embedded_figure
 from ui.engine import Settings, compute_trajectory
 from ui.figures import show
 from ui.light_chart import light_chart
@@ -51,9 +52,10 @@ def basins_section(spec, surface, runs, resolution: int, steps: int, start) -> N
     figure = va.basins_figure(result, va.faint_contours(surface))
     figure = va.add_clicks_and_paths(figure, result, trajectories, every=max(1, resolution // 60))
     keys = start_keys(spec, surface)
-    light_chart(
-        figure, key="atlas.chart", on_click=lambda: set_start_from_click("atlas.chart", keys)
-    )
+    with embedded_figure("atlas"):  # the figure an embedded Atlas shows
+        light_chart(
+            figure, key="atlas.chart", on_click=lambda: set_start_from_click("atlas.chart", keys)
+        )
     st.caption(
         f"Each pixel is a start, run for {steps} steps: the hue says which minimum it reached "
         f"(within {result.tol:.3g}), lighter the more steps it needed; grey: not settled; "
