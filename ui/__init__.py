@@ -19,12 +19,22 @@ Engine calls and figures:
 - ``ui.figures``: ``show`` a viz figure dict without Streamlit re-validating it.
 - ``ui.light_chart``: a Plotly chart drawn with plotly.js's basic bundle (a faster first paint).
 - ``ui.warmup``: the default page run once when the server starts.
+- ``ui.embed``: embed mode (``?embed=true``, ``hide=``), the link to the full app and the
+  "Copy embed code" snippet.
+- ``ui.lecture``: the Playground's lecture view (the chart alone, large, keyboard shortcuts).
+
+Atlas:
+
+- ``ui.atlas_controls``: the Atlas page's own settings (``atlas.*`` in the URL).
+- ``ui.atlas_engine``: cached atlas computations, one bounded entry per run.
+- ``ui.atlas_sections``: basins, sensitivity and the hyperparameter map: compute, draw, download.
 
 Training lab:
 
 - ``ui.lab_controls``: the lab's controls: data set, network, training settings, optimizer slots.
 - ``ui.lab_training``: one training run inside the page, with live progress, kept in session state.
 - ``ui.lab_results``: the kept run's curves, summary table and decision boundaries.
+- ``ui.lab_sweep``: the Sweep section: learning rates × seeds on Dask, its charts and CSV.
 
 Lessons:
 

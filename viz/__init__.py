@@ -17,5 +17,8 @@ draws it). One job a module:
 - ``viz.step_anatomy``: one run taken apart step by step (arrows, per-coordinate scale).
 - ``viz.training``: the training lab's data, curves, decision boundaries and summary table.
 - ``viz.summary``: numbers about runs: run table, tidy trajectories, standalone HTML.
+- ``viz.export``: a race's animation drawn as an animated GIF or WebP with Pillow.
+- ``viz.atlas``: the Atlas's basin images, legend, summary, sensitivity curves and map.
+- ``viz.sweep``: a lab sweep's result against the learning rate and the curves at the best.
 - ``viz.encode``: compact arrays for figure dicts (``typed`` / ``decode``, ``rounded``).
 """
