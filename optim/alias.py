@@ -20,6 +20,7 @@ from optim.base import (
 )
 from optim.transforms import (
     add_decayed_weights,
+    lookahead,
     prodigy_update,
     scale_by_adadelta,
     scale_by_adagrad,
@@ -316,3 +317,10 @@ def ademamix(
     decouple = check_flag(decouple, "decouple")
     scaler = scale_by_ademamix(betas, beta3, alpha, t_alpha_beta3, eps)
     return _with_weight_decay(scaler, lr, weight_decay, decouple)
+
+
+def lookahead_adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, k=5, alpha=0.5):
+    """Lookahead (Zhang et al. 2019) over ``adam(lr, betas, eps)``: Adam's steps move the fast
+    weights; after every k-th step the slow weights φ ← φ + α·(θ − φ) and θ ← φ (φ₀ = θ₀).
+    Adam's moments carry on across syncs. ``optim.lookahead`` wraps any optimizer."""
+    return lookahead(adam(lr, betas, eps), k, alpha)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from optim import alias
-from optim.base import GradientTransformation, check, check_flag
+from optim.base import GradientTransformation, check, check_count, check_flag
 
 
 @dataclass(frozen=True)
@@ -21,13 +21,18 @@ class Hyperparameter:
     default: float | bool
     low: float | None  # None for flags
     high: float | None
-    scale: str  # "log" | "linear" | "bool"
+    scale: str  # "log" | "linear" | "int" (a whole number) | "bool"
     help: str
 
     def check(self, value):
         """``value`` if it is allowed here, else ValueError naming this hyperparameter."""
         if self.scale == "bool":
             return check_flag(value, self.name)
+        if self.scale == "int":
+            whole = check_count(value, self.name, int(self.low))
+            if whole > self.high:
+                raise ValueError(f"{self.name} must be at most {self.high:g}, got {value!r}")
+            return whole
         return check(value, self.name, self.low, self.high, allow_schedule=self.name == "lr")
 
 
@@ -573,6 +578,38 @@ OPTIMIZERS: dict[str, OptimizerSpec] = dict(
             ),
             "Pagliardini et al. (2024), The AdEMAMix Optimizer; matches pytorch-optimizer's"
             " AdEMAMix (4.1.0), with its α and β₃ warm-ups",
+        ),
+        _spec(
+            "lookahead_adam",
+            "Lookahead (Adam)",
+            alias.lookahead_adam,
+            [
+                _lr(0.05),
+                _beta1(),
+                _beta2(),
+                _eps(),
+                _number("k", "k (sync period)", 5, 1, 50, "int", "Fast steps between syncs."),
+                _number(
+                    "alpha",
+                    "α_slow",
+                    0.5,
+                    0.0,
+                    1.0,
+                    "linear",
+                    "How far the slow weights move towards the fast ones at each sync.",
+                ),
+            ],
+            "Adam runs k steps ahead, then the point is pulled back to the slow weights moved"
+            " α_slow of the way towards it: a zig-zag of k-step excursions and jumps back, whose"
+            " sync points follow a smoother, slower path.",
+            _aligned(
+                r"\theta_t &= \theta_{t-1} + \text{Adam step}(g_t)",
+                r"\phi_{j+1} &= \phi_j + \alpha_{slow}(\theta_{jk} - \phi_j), \quad"
+                r" \theta_{jk} = \phi_{j+1} \quad \text{(every } k \text{ steps)}, \quad"
+                r" \phi_0 = \theta_0",
+            ),
+            "Zhang et al. (2019), Lookahead Optimizer: k steps forward, 1 step back; matches"
+            " pytorch-optimizer's Lookahead (4.1.0) over torch.optim.Adam",
         ),
     ]
 )

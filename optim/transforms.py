@@ -608,9 +608,48 @@ def scale_by_ademamix(
     return GradientTransformation(init, update)
 
 
+class LookaheadState(NamedTuple):
+    step: int  # inner steps so far
+    slow: np.ndarray  # the slow weights φ (θ₀ at first)
+    inner: object  # the inner optimizer's state (never reset)
+
+
+def _lerp(start, end, weight):
+    """``start + w·(end − start)``, evaluated as torch.lerp does (from the nearer end)."""
+    if weight < 0.5:
+        return start + weight * (end - start)
+    return end - (end - start) * (1.0 - weight)
+
+
+def lookahead(inner: GradientTransformation, k=5, alpha=0.5) -> GradientTransformation:
+    """Lookahead (Zhang et al. 2019) around ``inner``: the fast weights θ take inner's steps;
+    after every k-th step φ ← φ + α·(θ − φ) and θ ← φ (slow weights φ₀ = θ₀), as
+    pytorch-optimizer's ``Lookahead`` (pullback_momentum 'none': inner's state carries on).
+    The params are the fast weights; φ is ``state.slow``."""
+    k = check_count(k, "k", 1)
+    alpha = check(alpha, "alpha", 0.0, 1.0)
+    if np.ndim(alpha):
+        raise ValueError(f"alpha must be one number, got {alpha!r}")
+
+    def update(g, state, params=None):
+        step, inner_state = inner.update(g, state.inner, params)
+        t = state.step + 1
+        if t % k:
+            return step, LookaheadState(t, state.slow, inner_state)
+        slow = _lerp(params + step, state.slow, 1.0 - alpha)
+        return slow - params, LookaheadState(t, slow, inner_state)
+
+    def init(params):
+        params = np.asarray(params, dtype=float)
+        return LookaheadState(0, params.copy(), inner.init(params))
+
+    return GradientTransformation(init, update)
+
+
 __all__ = [
     "AddNoiseState",
     "EmptyState",
+    "LookaheadState",
     "ProdigyState",
     "ScaleByAdadeltaState",
     "ScaleByAdagradState",
@@ -629,6 +668,7 @@ __all__ = [
     "add_noise",
     "clip_by_norm",
     "clip_by_value",
+    "lookahead",
     "prodigy_update",
     "scale_by_adadelta",
     "scale_by_adagrad",

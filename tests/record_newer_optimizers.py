@@ -81,6 +81,18 @@ CASES = [
     ),
     ("ademamix", "quadratic", {"lr": 0.03, "weight_decay": 0.1, "t_alpha_beta3": 30.0}),
     ("ademamix", "rosenbrock", {"lr": 0.002, "beta3": 0.995, "t_alpha_beta3": 50.0}),
+    ("lookahead", "quadratic", {"k": 5, "alpha": 0.5, "inner": ["adam", {"lr": 0.1}]}),
+    (
+        "lookahead",
+        "quadratic",
+        {"k": 3, "alpha": 0.8, "inner": ["sgd", {"lr": 0.05, "momentum": 0.9}]},
+    ),
+    (
+        "lookahead",
+        "rosenbrock",
+        {"k": 7, "alpha": 0.3, "inner": ["sgd", {"lr": 5e-4, "momentum": 0.9, "nesterov": True}]},
+    ),
+    ("lookahead", "rosenbrock", {"k": 10, "alpha": 0.5, "inner": ["adam", {"lr": 0.01}]}),
 ]
 REFERENCES = {
     "adopt": "pytorch_optimizer:ADOPT",
@@ -88,7 +100,10 @@ REFERENCES = {
     "adamw_schedule_free": "schedulefree:AdamWScheduleFreeReference",
     "prodigy": "prodigyopt:Prodigy",
     "ademamix": "pytorch_optimizer:AdEMAMix",
+    "lookahead": "pytorch_optimizer:Lookahead",
 }
+
+TORCH_INNER = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}
 
 
 def reference_kwargs(name, kwargs):
@@ -112,6 +127,8 @@ NOTES = {
     "prodigy": "prodigyopt's Prodigy, one optimizer (so one d) per start point",
     "ademamix": "pytorch-optimizer's AdEMAMix (the authors' code is not on PyPI); betas[2] is"
     " our beta3, t_alpha_beta3 None is our 0",
+    "lookahead": "pytorch-optimizer's Lookahead (pullback_momentum 'none') over torch.optim's"
+    " SGD or Adam; 'inner' is [optimizer, keyword arguments], the same on both sides",
 }
 
 
@@ -123,10 +140,15 @@ def reference_class(path: str):
 def reference_path(cls, kwargs, grad_fn, start):
     """The points a reference optimizer visits from ``start`` (start included), and for
     schedule-free the averages x after each step (None otherwise)."""
-    kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in kwargs.items()}
+    kwargs = {k: tuple(v) if isinstance(v, list) and k != "inner" else v for k, v in kwargs.items()}
     p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
-    opt = cls([p], **kwargs)
-    if hasattr(opt, "train"):  # schedule-free: gradients are taken in train mode
+    if "inner" in kwargs:  # a wrapper: the inner optimizer is torch.optim's
+        name, inner = kwargs.pop("inner")
+        inner = {k: tuple(v) if isinstance(v, list) else v for k, v in inner.items()}
+        opt = cls(TORCH_INNER[name]([p], **inner), **kwargs)
+    else:
+        opt = cls([p], **kwargs)
+    if cls.__module__.startswith("schedulefree"):  # gradients are taken in train mode
         opt.train()
     path, averages = [p.detach().numpy().copy()], [p.detach().numpy().copy()]
     for _ in range(STEPS):

@@ -98,6 +98,10 @@ BAD = [
     (optim.ademamix, {"t_alpha_beta3": -5.0}, "t_alpha_beta3"),
     (optim.ademamix, {"beta3": 0.0, "t_alpha_beta3": 10.0}, "beta3"),
     (optim.ademamix, {"decouple": "yes"}, "decouple"),
+    (optim.lookahead_adam, {"k": 0}, "k"),
+    (optim.lookahead_adam, {"k": 2.5}, "k"),
+    (optim.lookahead_adam, {"alpha": 1.5}, "alpha"),
+    (optim.lookahead, {"inner": optim.gd(), "alpha": np.array([0.5, 0.6])}, "alpha"),
 ]
 
 
@@ -594,7 +598,7 @@ def test_update_is_pure():
 CONTRACT_NAMES = [
     "gd", "sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adadelta",
     "adam", "adamw", "adamax", "nadam", "radam", "lion", "adopt", "sgd_schedule_free",
-    "adamw_schedule_free", "prodigy", "ademamix",
+    "adamw_schedule_free", "prodigy", "ademamix", "lookahead_adam",
 ]  # fmt: skip
 
 
@@ -616,7 +620,8 @@ def test_registry_entry_is_complete_and_matches_its_factory(name):
         if h.scale == "bool":
             assert isinstance(h.default, bool) and h.low is None and h.high is None
         else:
-            assert h.scale in ("log", "linear") and h.low <= h.default <= h.high
+            assert h.scale in ("log", "linear", "int") and h.low <= h.default <= h.high
+            assert h.scale != "int" or all(int(v) == v for v in (h.low, h.high, h.default))
             assert h.low > 0 or h.scale == "linear"
     assert spec.defaults() == {h.name: h.default for h in spec.hyperparameters}
 
@@ -645,6 +650,8 @@ def test_build_accepts_a_schedule_for_lr():
         ("rmsprop", {"centered": "maybe"}, "centered"),
         ("sgd", {"momentum": "0.9x"}, "momentum"),
         ("nesterov", {"momentum": 0.0}, "momentum"),
+        ("lookahead_adam", {"k": 3.5}, "k"),
+        ("lookahead_adam", {"k": 51}, "k"),
     ],
 )
 def test_build_rejects_unknown_names_and_values_outside_the_range(name, values, word):
@@ -656,7 +663,7 @@ def test_build_rejects_unknown_names_and_values_outside_the_range(name, values, 
 KATEX_MACROS = {
     "begin", "end", "nabla", "theta", "alpha", "beta", "mu", "rho", "psi", "tau", "lambda",
     "varepsilon", "Delta", "eta", "infty", "frac", "tfrac", "sqrt", "quad", "left", "right", "text",
-    "operatorname", "max", "prod", "hat", "cdot", "odot", "leftarrow", "min", "ln", "exp",
+    "operatorname", "max", "prod", "hat", "cdot", "odot", "leftarrow", "min", "ln", "exp", "phi",
 }  # fmt: skip
 
 

@@ -18,7 +18,7 @@ def test_link_to_a_newer_optimizer_renders_its_controls_and_race(name, app_test,
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert at.selectbox(key="r0.opt").value == name
     for h in optim.OPTIMIZERS[name].hyperparameters:
-        kind = at.toggle if h.scale == "bool" else None
+        kind = at.toggle if h.scale == "bool" else None  # sliders and select sliders otherwise
         widget = (kind or _any_widget(at))(key=f"r0.{name}.{h.name}")
         assert widget.value == h.default, h.name
     race = next(f for f in chart_figures(at) if f.get("frames"))

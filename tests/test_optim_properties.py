@@ -37,6 +37,8 @@ GRADIENTS = [quadratic_grad, rosenbrock_grad, saddle_grad, flat_grad]
 def value_strategy(h: optim.Hyperparameter):
     if h.scale == "bool":
         return st.booleans()
+    if h.scale == "int":
+        return st.integers(int(h.low), int(h.high))
     if h.scale == "log":
         exponents = st.floats(math.log(h.low), math.log(h.high))
         return exponents.map(lambda e: min(max(math.exp(e), h.low), h.high))
