@@ -87,11 +87,23 @@ def test_every_control_is_in_the_link_and_a_changed_setting_asks_to_compute(
     assert "seed 7, biases normalized" in contour["layout"]["title"]["text"]
 
 
+def test_a_linked_landscape_survives_training(app_test):
+    query = {"ls_plane": "through", "ls_grid": "21", "ls_b": "0", "ls_split": "test"}
+    at = trained(app_test, query)
+    assert not at.warning
+    assert at.radio(key="lab.ls_plane").value == "through"
+    assert at.slider(key="lab.ls_grid").value == 21
+    assert at.selectbox(key="lab.ls_b").value == "0"
+    assert at.radio(key="lab.ls_split").value == "test"
+    assert at.query_params["ls_plane"] == "through" and at.query_params["ls_grid"] == "21"
+
+
 def test_hostile_landscape_links_fall_back_with_a_warning(app_test):
     at = trained(app_test, {"ls_plane": "evil()", "ls_grid": "100000", "ls_seed": "-3"})
     assert not at.exception
     warning = at.warning[0].value
     for name in ("ls_plane", "ls_grid", "ls_seed"):
         assert f"`{name}`" in warning
+    assert "not a setting of this view" not in warning and "outside [11, 101]" in warning
     assert at.radio(key="lab.ls_plane").value == "pca"
     assert at.slider(key="lab.ls_grid").value == 41

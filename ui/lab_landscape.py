@@ -16,7 +16,7 @@ import lab
 from lab import Plane, directions, landscape
 from ui.figures import show
 from ui.lab_training import RESULT
-from ui.url_state import Number, UrlState
+from ui.url_state import Choice, Number, UrlState
 from viz.landscape import (
     PlanePath,
     contour_figure,
@@ -55,6 +55,7 @@ def _whole(url: UrlState, factory, label: str, name: str, field: Number, **kwarg
 
 def controls(url: UrlState, labels: list[str]) -> tuple:
     """The section's settings: plane, centre, the two solutions, grid, split, seed, biases."""
+    grid, seed_field = fields(labels)["ls_grid"], fields(labels)["ls_seed"]
     kind = _pick(url, st.radio, "Plane", "ls_plane", PLANES, "pca", horizontal=True)
     centres = {"initial": "initial weights θ₀"}
     centres |= {f"{i}": f"{label} final" for i, label in enumerate(labels)}
@@ -71,10 +72,9 @@ def controls(url: UrlState, labels: list[str]) -> tuple:
         second = _pick(url, st.selectbox, "Second solution", "ls_b", ends, other,
                        disabled=through)  # fmt: skip
     with cols[2]:
-        size = _whole(url, st.slider, "Grid points per side", "ls_grid",
-                      Number(41, 11, 101, integer=True))  # fmt: skip
-        seed = _whole(url, st.number_input, "Direction seed", "ls_seed",
-                      Number(0, 0, 9999, integer=True), disabled=kind != "random")  # fmt: skip
+        size = _whole(url, st.slider, "Grid points per side", "ls_grid", grid)  # fmt: skip
+        seed = _whole(url, st.number_input, "Direction seed", "ls_seed", seed_field,
+                      disabled=kind != "random")  # fmt: skip
         biases = _pick(url, st.radio, "Bias directions", "ls_bias", BIASES, "zero",
                        horizontal=True, disabled=kind != "random")  # fmt: skip
     return kind, centre, int(first), int(second), size, split, seed, biases
@@ -196,14 +196,40 @@ def sharpness(network, histories, colors, data) -> list:
     ]
 
 
+def fields(labels: list[str]) -> dict:
+    """Every setting of the section by URL name, as ``controls`` draws it."""
+    ends = tuple(f"{i}" for i in range(len(labels)))
+    return {
+        "ls_plane": Choice("pca", tuple(PLANES)),
+        "ls_centre": Choice("initial", ("initial", *ends)),
+        "ls_split": Choice("train", tuple(SPLITS)),
+        "ls_a": Choice("0", ends),
+        "ls_b": Choice(f"{min(1, len(labels) - 1)}", ends),
+        "ls_grid": Number(41, 11, 101, integer=True),
+        "ls_seed": Number(0, 0, 9999, integer=True),
+        "ls_bias": Choice("zero", tuple(BIASES)),
+    }
+
+
+def keep(url: UrlState, labels: list[str]) -> None:
+    """While the section is hidden, hold its settings (from the link on the first run) in
+    session state and in the URL, so a link's landscape survives until training ends."""
+    for name, field in fields(labels).items():
+        key = f"lab.{name}"
+        st.session_state[key] = value = url.current(key, field, name)
+        url.mirror(name, value, field)
+
+
 def landscape_section(url: UrlState, optimizers, settings: tuple, batch_size, seed) -> None:
     """The section under the kept run, or a prompt when there is no finished run to show."""
     st.subheader("Landscape", divider="gray")
     run = st.session_state.get(RESULT)
-    if run is None or not run.histories or run.settings != settings:
+    labels = [label for label, *_ in optimizers]
+    if run is None or not run.histories or run.settings != settings or not labels:
+        keep(url, labels)
         st.caption("Train with the current settings to see the optimizers on a loss landscape.")
         return
-    setup = controls(url, [h.label for h in run.histories])
+    setup = controls(url, labels)
     kept = st.session_state.get(KEPT)
     if st.button("Compute landscape", key="lab.ls_go", icon=":material/landscape:"):
         try:

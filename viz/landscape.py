@@ -51,8 +51,18 @@ def contour_figure(alphas, betas, values, paths: list[PlanePath], title: str = "
     layout = {
         "title": {"text": title},
         "images": [image],
-        "xaxis": {"title": {"text": "α (along d₁)"}, "range": [x0, x1], "showgrid": False},
-        "yaxis": {"title": {"text": "β (along d₂)"}, "range": [y0, y1], "showgrid": False},
+        "xaxis": {
+            "title": {"text": "α (along d₁)"},
+            "range": [x0, x1],
+            "showgrid": False,
+            "zeroline": False,
+        },
+        "yaxis": {
+            "title": {"text": "β (along d₂)"},
+            "range": [y0, y1],
+            "showgrid": False,
+            "zeroline": False,
+        },
         "height": 520,
         "legend": {"orientation": "h", "y": -0.15},
     }
