@@ -253,8 +253,11 @@ def show_figures(figures: dict) -> None:
         "plane shows at its projected point. Below: how much of each path lies off "
         "the plane."
     )
-    for note in figures["notes"]:
-        st.warning(note, icon=":material/warning:")
+    if figures["notes"]:
+        notes = "\n".join(f"- {note}" for note in figures["notes"])
+        st.warning(
+            f"Off by more than {TOLERANCE:.0%} somewhere:\n\n{notes}", icon=":material/warning:"
+        )
     show(figures["honesty"], key="lab.ls_honesty")
     cols = st.columns(2)
     with cols[0]:

@@ -160,9 +160,10 @@ def interpolation_figure(curves: list[tuple[str, str, np.ndarray, np.ndarray]]) 
         for label, color, t, loss in curves
     ]
     layout = {
-        "height": 360,
+        "height": 460,
         "xaxis": {"title": {"text": "t (0 = start, 1 = end)"}},
         "yaxis": {"title": {"text": "loss"}},
+        "legend": {"orientation": "h", "y": -0.25, "yanchor": "top"},
     }
     return {"data": traces, "layout": layout}
 
@@ -171,14 +172,13 @@ def sharpness_figure(rows: list[tuple[str, str, float, float]]) -> dict:
     """One marker per optimizer at (top Hessian eigenvalue, test accuracy): (label, colour,
     λ_max, accuracy)."""
     traces = [
-        {"type": "scatter", "x": [value], "y": [accuracy], "mode": "markers+text"}
-        | {"name": label, "text": [label], "textposition": "top center"}
+        {"type": "scatter", "x": [value], "y": [accuracy], "mode": "markers", "name": label}
         | {"marker": {"color": color, "size": 12}}
         for label, color, value, accuracy in rows
     ]
     layout = {
-        "height": 360,
-        "showlegend": False,
+        "height": 460,
+        "legend": {"orientation": "h", "y": -0.25, "yanchor": "top"},
         "xaxis": {"title": {"text": "sharpness: top Hessian eigenvalue λ_max"}},
         "yaxis": {"title": {"text": "test accuracy"}, "tickformat": ".0%"},
     }
