@@ -9,6 +9,7 @@
 """
 
 from optim.alias import (
+    adabelief,
     adadelta,
     adagrad,
     adam,
@@ -28,6 +29,8 @@ from optim.alias import (
     rmsprop,
     sgd,
     sgd_schedule_free,
+    signum,
+    yogi,
 )
 from optim.averages import Averages, averages, ewa
 from optim.base import EmptyState, GradientTransformation, chain
@@ -68,6 +71,7 @@ __all__ = [
     "Hyperparameter",
     "OptimizerSpec",
     "RunResult",
+    "adabelief",
     "adadelta",
     "adagrad",
     "adam",
@@ -110,7 +114,9 @@ __all__ = [
     "schedule_free",
     "sgd",
     "sgd_schedule_free",
+    "signum",
     "step_schedule",
     "trace",
     "warmup_cosine_schedule",
+    "yogi",
 ]

@@ -28,11 +28,14 @@ from optim.transforms import (
     scale_by_adamax,
     scale_by_ademamix,
     scale_by_adopt,
+    scale_by_belief,
     scale_by_lion,
     scale_by_lr,
     scale_by_nadam,
     scale_by_radam,
     scale_by_rms,
+    scale_by_signum,
+    scale_by_yogi,
     schedule_free,
     trace,
 )
@@ -324,3 +327,33 @@ def lookahead_adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, k=5, alpha=0.5):
     weights; after every k-th step the slow weights φ ← φ + α·(θ − φ) and θ ← φ (φ₀ = θ₀).
     Adam's moments carry on across syncs. ``optim.lookahead`` wraps any optimizer."""
     return lookahead(adam(lr, betas, eps), k, alpha)
+
+
+def adabelief(lr=1e-3, betas=(0.9, 0.999), eps=1e-16, weight_decay=0.0, decouple=True):
+    """AdaBelief (Zhuang et al. 2020), matching pytorch-optimizer's ``AdaBelief`` without
+    rectification: θ ← θ(1 − αλ) (decoupled, its default; else g ← g + λθ);
+    m_t = β₁m + (1−β₁)g; s_t = β₂s + (1−β₂)(g − m_t)² + ε;
+    θ_t = θ − α·m_t/((1−β₁ᵗ)(√s_t/√(1−β₂ᵗ) + ε)). Adam with v replaced by the variance of g
+    around its own average: large steps where the gradient is steady, small where it jumps."""
+    decouple = check_flag(decouple, "decouple")
+    return _with_weight_decay(scale_by_belief(betas, eps), lr, weight_decay, decouple)
+
+
+def yogi(
+    lr=1e-2, betas=(0.9, 0.999), eps=1e-3, initial_accumulator=1e-6, weight_decay=0.0, decouple=True
+):
+    """Yogi (Zaheer et al. 2018), matching pytorch-optimizer's ``Yogi``: θ ← θ(1 − αλ)
+    (decoupled, its default; else g ← g + λθ); m₀ = v₀ = the initial accumulator;
+    m_t = β₁m + (1−β₁)g; v_t = v − (1−β₂)·sign(v − g²)·g²;
+    θ_t = θ − α·m_t/((1−β₁ᵗ)(√v_t/√(1−β₂ᵗ) + ε))."""
+    decouple = check_flag(decouple, "decouple")
+    scaler = scale_by_yogi(betas, eps, initial_accumulator)
+    return _with_weight_decay(scaler, lr, weight_decay, decouple)
+
+
+def signum(lr=1e-3, momentum=0.9, weight_decay=0.0, decouple=True):
+    """Signum (Bernstein et al. 2018), matching pytorch-optimizer's ``SignSGD``:
+    θ ← θ(1 − αλ) (decoupled, its default; else g ← g + λθ); m_t = μm + (1−μ)g (m₀ = 0);
+    θ_t = θ − α·sign(m_t). μ = 0 is signSGD, θ_t = θ − α·sign(g_t)."""
+    decouple = check_flag(decouple, "decouple")
+    return _with_weight_decay(scale_by_signum(momentum), lr, weight_decay, decouple)

@@ -611,5 +611,64 @@ OPTIMIZERS: dict[str, OptimizerSpec] = dict(
             "Zhang et al. (2019), Lookahead Optimizer: k steps forward, 1 step back; matches"
             " pytorch-optimizer's Lookahead (4.1.0) over torch.optim.Adam",
         ),
+        _spec(
+            "adabelief",
+            "AdaBelief",
+            alias.adabelief,
+            [
+                _lr(0.05),
+                _beta1(),
+                _beta2(),
+                _number(
+                    "eps", "ε", 1e-16, 1e-20, 1e-4, "log", "Added to s at every step and to √ŝ."
+                ),
+                _weight_decay(0.0, True),
+                _flag("decouple", "Decoupled decay", "Shrink θ directly (as AdamW).", True),
+            ],
+            "Adam dividing by how far gradients stray from their own average instead of by"
+            " their size: on a steady slope steps grow large (about α/ε at first, held back by"
+            " the bias correction), where the gradient turns they shrink.",
+            _aligned(
+                _G,
+                r"m_t &= \beta_1 m_{t-1} + (1-\beta_1)\,g_t",
+                r"s_t &= \beta_2 s_{t-1} + (1-\beta_2)\,(g_t - m_t)^2 + \varepsilon",
+                r"\theta_t &= \theta_{t-1} - \alpha\,"
+                r"\frac{m_t/(1-\beta_1^t)}{\sqrt{s_t/(1-\beta_2^t)} + \varepsilon}",
+            ),
+            "Zhuang et al. (2020), AdaBelief; matches pytorch-optimizer's AdaBelief (4.1.0),"
+            " not rectified",
+        ),
+        _spec(
+            "yogi",
+            "Yogi",
+            alias.yogi,
+            [_lr(0.1), _beta1(), _beta2(), _eps(1e-3), _weight_decay(0.0, True)],
+            "Adam whose second moment moves towards g² by a bounded amount instead of"
+            " averaging: after a burst of large gradients it forgets them slowly and evenly,"
+            " so steps stay small for longer than Adam's.",
+            _aligned(
+                _G + r", \quad m_0 = v_0 = 10^{-6}",
+                r"m_t &= \beta_1 m_{t-1} + (1-\beta_1)\,g_t",
+                r"v_t &= v_{t-1} - (1-\beta_2)\,\operatorname{sign}(v_{t-1} - g_t^2)\, g_t^2",
+                r"\theta_t &= \theta_{t-1} - \alpha\,"
+                r"\frac{m_t/(1-\beta_1^t)}{\sqrt{v_t/(1-\beta_2^t)} + \varepsilon}",
+            ),
+            "Zaheer et al. (2018), Adaptive Methods for Nonconvex Optimization; matches"
+            " pytorch-optimizer's Yogi (4.1.0)",
+        ),
+        _spec(
+            "signum",
+            "Signum / signSGD",
+            alias.signum,
+            [_lr(0.02), _momentum(0.9), _weight_decay(0.0, True)],
+            "Step by the sign of the momentum: every coordinate moves exactly ±α, so paths run"
+            " along the diagonals and end rattling ±α around the minimum (μ = 0: signSGD).",
+            _aligned(
+                _G,
+                r"m_t &= \mu\, m_{t-1} + (1-\mu)\, g_t",
+                r"\theta_t &= \theta_{t-1} - \alpha\,\operatorname{sign}(m_t)",
+            ),
+            "Bernstein et al. (2018), signSGD; matches pytorch-optimizer's SignSGD (4.1.0)",
+        ),
     ]
 )

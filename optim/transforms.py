@@ -646,6 +646,86 @@ def lookahead(inner: GradientTransformation, k=5, alpha=0.5) -> GradientTransfor
     return GradientTransformation(init, update)
 
 
+class ScaleByBeliefState(NamedTuple):
+    """AdaBelief's, Yogi's and Signum's m is not named ``mu`` (read by ``optim.averages``) for
+    now: the step-anatomy view would then offer them, and it has not been checked with them."""
+
+    step: int
+    m: np.ndarray  # the average of g
+    belief: np.ndarray  # s: the average of (g − m)² plus ε per step (not g²: no ``nu``)
+    m_correction: float | np.ndarray  # 1 − β₁ᵗ
+
+
+def scale_by_belief(betas=(0.9, 0.999), eps=1e-16) -> GradientTransformation:
+    """AdaBelief (Zhuang et al. 2020) as pytorch-optimizer computes it (no rectification):
+    ``m_t = β₁m + (1−β₁)g``; ``s_t = β₂s + (1−β₂)(g − m_t)² + ε`` (the new m, and ε added
+    inside every step); output ``m_t/((1−β₁ᵗ)·(√s_t/√(1−β₂ᵗ) + ε))``."""
+    beta1, beta2 = check_betas(betas)
+    eps = check(eps, "eps")
+
+    def update(g, state, params=None):
+        t = state.step + 1
+        m = _ewa(state.m, beta1, g)
+        residual = g - m
+        belief = _ewa(state.belief, beta2, residual * residual) + eps
+        correction = 1.0 - beta1**t
+        out = m / (np.sqrt(belief) / np.sqrt(1.0 - beta2**t) + eps)
+        return out / correction, ScaleByBeliefState(t, m, belief, correction)
+
+    return GradientTransformation(
+        lambda params: ScaleByBeliefState(0, _zeros(params), _zeros(params), 1.0), update
+    )
+
+
+class ScaleByYogiState(NamedTuple):
+    step: int
+    m: np.ndarray  # the average of g, starting at the initial accumulator (not 0)
+    v: np.ndarray  # Yogi's additive second moment (not an average: no ``nu``)
+    m_correction: float | np.ndarray  # 1 − β₁ᵗ
+
+
+def scale_by_yogi(betas=(0.9, 0.999), eps=1e-3, initial_accumulator=1e-6):
+    """Yogi (Zaheer et al. 2018) as pytorch-optimizer computes it: m₀ = v₀ = the initial
+    accumulator; ``m_t = β₁m + (1−β₁)g``; ``v_t = v − (1−β₂)·sign(v − g²)·g²`` (v moves
+    towards g² by at most (1−β₂)g², never multiplicatively); output
+    ``m_t/((1−β₁ᵗ)·(√v_t/√(1−β₂ᵗ) + ε))``."""
+    beta1, beta2 = check_betas(betas)
+    eps = check(eps, "eps")
+    initial_accumulator = check(initial_accumulator, "initial_accumulator")
+
+    def update(g, state, params=None):
+        t = state.step + 1
+        m = _ewa(state.m, beta1, g)
+        square = g * g
+        v = state.v - (1.0 - beta2) * np.sign(state.v - square) * square
+        correction = 1.0 - beta1**t
+        out = m / (np.sqrt(v) / np.sqrt(1.0 - beta2**t) + eps)
+        return out / correction, ScaleByYogiState(t, m, v, correction)
+
+    def init(params):
+        start = np.full_like(params, initial_accumulator, dtype=float)
+        return ScaleByYogiState(0, start, start.copy(), 1.0)
+
+    return GradientTransformation(init, update)
+
+
+class ScaleBySignumState(NamedTuple):
+    step: int
+    m: np.ndarray  # the momentum average of g, m₀ = 0
+
+
+def scale_by_signum(momentum=0.9) -> GradientTransformation:
+    """Signum (Bernstein et al. 2018): ``m_t = μm + (1−μ)g`` (m₀ = 0), output ``sign(m_t)``;
+    with μ = 0, signSGD: ``sign(g)``."""
+    momentum = check(momentum, "momentum", 0.0, 1.0, high_open=True)
+
+    def update(g, state, params=None):
+        m = _ewa(state.m, momentum, g)
+        return np.sign(m), ScaleBySignumState(state.step + 1, m)
+
+    return GradientTransformation(lambda params: ScaleBySignumState(0, _zeros(params)), update)
+
+
 __all__ = [
     "AddNoiseState",
     "EmptyState",
@@ -657,11 +737,14 @@ __all__ = [
     "ScaleByAdamaxState",
     "ScaleByAdemamixState",
     "ScaleByAdoptState",
+    "ScaleByBeliefState",
     "ScaleByLionState",
     "ScaleByLrState",
     "ScaleByNadamState",
     "ScaleByRadamState",
     "ScaleByRmsState",
+    "ScaleBySignumState",
+    "ScaleByYogiState",
     "ScheduleFreeState",
     "TraceState",
     "add_decayed_weights",
@@ -676,11 +759,14 @@ __all__ = [
     "scale_by_adamax",
     "scale_by_ademamix",
     "scale_by_adopt",
+    "scale_by_belief",
     "scale_by_lion",
     "scale_by_lr",
     "scale_by_nadam",
     "scale_by_radam",
     "scale_by_rms",
+    "scale_by_signum",
+    "scale_by_yogi",
     "schedule_free",
     "trace",
 ]

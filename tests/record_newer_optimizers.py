@@ -93,6 +93,22 @@ CASES = [
         {"k": 7, "alpha": 0.3, "inner": ["sgd", {"lr": 5e-4, "momentum": 0.9, "nesterov": True}]},
     ),
     ("lookahead", "rosenbrock", {"k": 10, "alpha": 0.5, "inner": ["adam", {"lr": 0.01}]}),
+    ("adabelief", "quadratic", {"lr": 0.05}),
+    (
+        "adabelief",
+        "quadratic",
+        {"lr": 0.02, "betas": [0.8, 0.99], "eps": 1e-8, "weight_decay": 0.1},
+    ),
+    ("adabelief", "quadratic", {"lr": 0.03, "weight_decay": 0.05, "decouple": False}),
+    ("adabelief", "rosenbrock", {"lr": 0.002, "eps": 1e-12}),
+    ("yogi", "quadratic", {"lr": 0.1}),
+    ("yogi", "quadratic", {"lr": 0.05, "betas": [0.8, 0.99], "initial_accumulator": 0.01}),
+    ("yogi", "quadratic", {"lr": 0.05, "weight_decay": 0.05, "decouple": False, "eps": 1e-6}),
+    ("yogi", "rosenbrock", {"lr": 0.005, "weight_decay": 0.01}),
+    ("signum", "quadratic", {"lr": 0.02}),
+    ("signum", "quadratic", {"lr": 0.01, "momentum": 0.0, "weight_decay": 0.1}),
+    ("signum", "quadratic", {"lr": 0.015, "momentum": 0.5, "weight_decay": 0.2, "decouple": False}),
+    ("signum", "rosenbrock", {"lr": 0.003, "momentum": 0.8}),
 ]
 REFERENCES = {
     "adopt": "pytorch_optimizer:ADOPT",
@@ -101,6 +117,9 @@ REFERENCES = {
     "prodigy": "prodigyopt:Prodigy",
     "ademamix": "pytorch_optimizer:AdEMAMix",
     "lookahead": "pytorch_optimizer:Lookahead",
+    "adabelief": "pytorch_optimizer:AdaBelief",
+    "yogi": "pytorch_optimizer:Yogi",
+    "signum": "pytorch_optimizer:SignSGD",
 }
 
 TORCH_INNER = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}
@@ -109,7 +128,7 @@ TORCH_INNER = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}
 def reference_kwargs(name, kwargs):
     """Our keyword arguments as the reference class spells them."""
     theirs = dict(kwargs)
-    if name in ("adopt", "ademamix") and "decouple" in theirs:
+    if name in ("adopt", "ademamix", "adabelief", "yogi", "signum") and "decouple" in theirs:
         theirs["weight_decouple"] = theirs.pop("decouple")
     if name == "adopt" and theirs.pop("clip", True) is False:
         theirs["clip_lambda"] = None

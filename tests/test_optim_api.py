@@ -99,6 +99,12 @@ BAD = [
     (optim.ademamix, {"beta3": 0.0, "t_alpha_beta3": 10.0}, "beta3"),
     (optim.ademamix, {"decouple": "yes"}, "decouple"),
     (optim.lookahead_adam, {"k": 0}, "k"),
+    (optim.adabelief, {"eps": -1e-16}, "eps"),
+    (optim.adabelief, {"decouple": "no"}, "decouple"),
+    (optim.yogi, {"initial_accumulator": -1.0}, "initial_accumulator"),
+    (optim.yogi, {"betas": (0.9, 1.0)}, r"betas\[1\]"),
+    (optim.signum, {"momentum": 1.0}, "momentum"),
+    (optim.signum, {"weight_decay": -0.1}, "weight_decay"),
     (optim.lookahead_adam, {"k": 2.5}, "k"),
     (optim.lookahead_adam, {"alpha": 1.5}, "alpha"),
     (optim.lookahead, {"inner": optim.gd(), "alpha": np.array([0.5, 0.6])}, "alpha"),
@@ -147,6 +153,10 @@ def test_factory_defaults_are_torchs():
         "sgd_schedule_free": {"lr": 1.0, "momentum": 0.9, "warmup_steps": 0, "r": 0},
         "adamw_schedule_free": {"lr": 0.0025, "betas": (0.9, 0.999), "eps": 1e-8},
         "prodigy": {"lr": 1.0, "d0": 1e-6, "decouple": True, "safeguard_warmup": False},
+        # pytorch-optimizer's AdaBelief, Yogi and SignSGD
+        "adabelief": {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-16, "decouple": True},
+        "yogi": {"lr": 1e-2, "eps": 1e-3, "initial_accumulator": 1e-6, "decouple": True},
+        "signum": {"lr": 1e-3, "momentum": 0.9, "weight_decay": 0, "decouple": True},
         # pytorch-optimizer's AdEMAMix: betas (0.9, 0.999, 0.9999), alpha 5, no warm-up
         "ademamix": {"lr": 1e-3, "betas": (0.9, 0.999), "beta3": 0.9999, "alpha": 5.0},
     }
@@ -598,7 +608,7 @@ def test_update_is_pure():
 CONTRACT_NAMES = [
     "gd", "sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adadelta",
     "adam", "adamw", "adamax", "nadam", "radam", "lion", "adopt", "sgd_schedule_free",
-    "adamw_schedule_free", "prodigy", "ademamix", "lookahead_adam",
+    "adamw_schedule_free", "prodigy", "ademamix", "lookahead_adam", "adabelief", "yogi", "signum",
 ]  # fmt: skip
 
 
