@@ -82,8 +82,9 @@ def test_every_control_is_in_the_link_and_a_changed_setting_asks_to_compute(
         assert not at.exception and not at.error, key
         assert at.query_params[url_key] == url_text, key
     assert any("Press **Compute landscape**" in c.value for c in at.caption)
-    at, contour, *_ = computed(at, chart_figures)
+    at, contour, _, interp, _ = computed(at, chart_figures)
     assert contour["layout"]["xaxis"]["range"] == [-1.0, 1.0]  # random directions: [−1, 1]²
+    assert interp["data"][-1]["name"].startswith("2 · Nesterov momentum α=0.01 → 1 · ")
     assert "seed 7, biases normalized" in contour["layout"]["title"]["text"]
 
 

@@ -161,20 +161,24 @@ def compute(setup: tuple, run, histories, colors, progress) -> dict:
         "contour": contour_figure(alphas, betas, values, paths, title=title),
         "honesty": honesty_figure(paths),
         "notes": misleading(paths, TOLERANCE),
-        "interpolation": interpolation_figure(lines(network, histories, colors, x, y)),
+        "interpolation": interpolation_figure(
+            lines(network, histories, colors, (first, second), (x, y))
+        ),
         "sharpness": sharpness_figure(sharpness(network, histories, colors, data)),
     }
 
 
-def lines(network, histories, colors, x, y) -> list:
-    """θ₀ → each solution, and first → second solution (the barrier between them)."""
+def lines(network, histories, colors, pair: tuple[int, int], data: tuple) -> list:
+    """θ₀ → each solution, and between the chosen pair of solutions (with the barrier between
+    them) when they differ; losses on ``data`` = (x, y)."""
+    x, y = data
     theta0 = histories[0].path[0]
     curves = [
         (f"θ₀ → {h.label}", c, *landscape.interpolate(network, theta0, h.params, x, y))
         for h, c in zip(histories, colors, strict=True)
     ]
-    if len(histories) > 1:
-        a, b = histories[0], histories[1]
+    if pair[0] != pair[1]:
+        a, b = histories[pair[0]], histories[pair[1]]
         t, loss = landscape.interpolate(network, a.params, b.params, x, y)
         label = f"{a.label} → {b.label} (barrier {landscape.barrier(t, loss):.3g})"
         curves.append((label, "#888888", t, loss))
