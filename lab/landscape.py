@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lab.network import batch_cross_entropy
+
 CHUNK_BYTES = 4 * 2**20  # activations of one chunk of weight vectors, at most (cache-sized)
 
 
@@ -54,15 +56,25 @@ def _chunk(model, x: np.ndarray) -> int:
     return max(1, CHUNK_BYTES // (8 * len(x) * widest))
 
 
+def _chunk_loss(model, k: int, x, y) -> Callable[[np.ndarray], np.ndarray]:
+    """Loss of a chunk of up to k weight vectors: through one ``BatchForward`` whose buffers
+    every chunk reuses when the model has one (the lab's MLP), else ``model.batch_loss``."""
+    if not hasattr(model, "batch_forward"):
+        return lambda thetas: model.batch_loss(thetas, x, y)
+    forward = model.batch_forward(k, len(x))
+    return lambda thetas: batch_cross_entropy(forward(thetas, x), y)
+
+
 def losses_at(model, thetas: np.ndarray, x, y, progress: Callable | None = None) -> np.ndarray:
     """The loss at each of k weight vectors (k, n_params), in chunks; ``progress(done, k)``
     after each chunk."""
     thetas = np.atleast_2d(thetas)
     out, step = np.empty(len(thetas)), _chunk(model, x)
+    loss = _chunk_loss(model, min(step, len(thetas)), x, y)
     with np.errstate(all="ignore"):
         for start in range(0, len(thetas), step):
             stop = min(start + step, len(thetas))
-            out[start:stop] = model.batch_loss(thetas[start:stop], x, y)
+            out[start:stop] = loss(thetas[start:stop])
             if progress:
                 progress(stop, len(thetas))
     return out
@@ -72,11 +84,13 @@ def plane_losses(model, plane: Plane, coords: np.ndarray, x, y, progress=None) -
     """L(c + α d₁ + β d₂) at each (α, β) of coords (k, 2), built and evaluated chunk by chunk."""
     coords = np.atleast_2d(coords)
     out, step = np.empty(len(coords)), _chunk(model, x)
-    for start in range(0, len(coords), step):
-        stop = min(start + step, len(coords))
-        out[start:stop] = losses_at(model, plane.points(coords[start:stop]), x, y)
-        if progress:
-            progress(stop, len(coords))
+    loss = _chunk_loss(model, min(step, len(coords)), x, y)
+    with np.errstate(all="ignore"):
+        for start in range(0, len(coords), step):
+            stop = min(start + step, len(coords))
+            out[start:stop] = loss(plane.points(coords[start:stop]))
+            if progress:
+                progress(stop, len(coords))
     return out
 
 

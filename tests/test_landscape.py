@@ -174,3 +174,15 @@ def test_trace_path_of_a_trained_network():
     projected = path[0] + a * (path[2] - path[0]) + b * (path[4] - path[0])
     assert seen["plane"][1] == pytest.approx(NET.loss(projected, DATA.x_train, DATA.y_train))
     assert seen["plane"][1] != pytest.approx(seen["true"][1], rel=1e-6)
+
+
+def test_chunked_losses_with_a_short_last_chunk_equal_one_at_a_time(monkeypatch):
+    monkeypatch.setattr(landscape, "CHUNK_BYTES", 8 * len(DATA.x_train) * 6 * 3)  # 3 per chunk
+    thetas = np.stack([_centre(s) for s in range(8)])  # chunks of 3, 3 and 2
+    got = landscape.losses_at(NET, thetas, DATA.x_train, DATA.y_train)
+    np.testing.assert_allclose(got, _loop_losses(thetas, DATA.x_train, DATA.y_train), rtol=1e-12)
+    plane = Plane(thetas[0], thetas[1] - thetas[0], thetas[2] - thetas[0])
+    coords = np.array([[0, 0], [1, 0], [0, 1], [0.5, 0.5], [2, -1], [-1, 3], [0.1, 0.2]])
+    want = _loop_losses(plane.points(coords), DATA.x_train, DATA.y_train)
+    got = landscape.plane_losses(NET, plane, coords, DATA.x_train, DATA.y_train)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
