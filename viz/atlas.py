@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from PIL import Image
 from plotly.subplots import make_subplots
 
+from viz.axes import log_axis, log_range
 from viz.background import _hex_rgb, contour_levels, contour_lines, sample_surface
 
 MINIMUM_COLOURS = (
@@ -285,9 +286,11 @@ def sensitivity_figure(result, colours, names=None, height: int = 520) -> dict:
             2,
             1,
         )
-    fig.update_xaxes(type="log", title_text="learning rate α", row=2, col=1)
-    fig.update_xaxes(type="log", row=1, col=1)
-    fig.update_yaxes(type="log", title_text="median J − J* (IQR band)", row=1, col=1)
+    alphas = log_axis(log_range(result.lrs, pad=0.02), length=900, spacing=40)
+    fig.update_xaxes(alphas, title_text="learning rate α", row=2, col=1)
+    fig.update_xaxes(alphas, row=1, col=1)
+    suboptimality = log_axis(log_range([q25, q75]), length=height * 0.55)
+    fig.update_yaxes(suboptimality, title_text="median J − J* (IQR band)", row=1, col=1)
     fig.update_yaxes(range=[-0.03, 1.03], title_text="success rate", tickformat=".0%", row=2, col=1)
     fig.update_layout(
         height=height,
@@ -384,11 +387,9 @@ def hyper_map_figure(result, figure: str = "rate", theory=None, height: int = 46
                 )
             )
     log_x = result.x_name == "lr"
-    fig.update_xaxes(
-        type="log" if log_x else "linear",
-        title_text=result.x_name,
-        range=_axis_range(result.x_values, log_x),
-    )
+    x_range = _axis_range(result.x_values, log_x)
+    x_axis = log_axis(x_range, length=600, spacing=40) if log_x else {"range": x_range}
+    fig.update_xaxes(x_axis, title_text=result.x_name)
     fig.update_yaxes(title_text=result.y_name, range=_axis_range(result.y_values, False))
     fig.update_layout(
         height=height,

@@ -73,7 +73,7 @@ def _is_loss(metric: str) -> bool:
 
 def _value_axis(metric: str, title: str) -> dict:
     axis = {"title": {"text": title}}
-    return axis | ({"type": "log"} if _is_loss(metric) else {"tickformat": ".0%"})
+    return axis | (log_axis(None) if _is_loss(metric) else {"tickformat": ".0%"})
 
 
 def robustness_traces(table: pd.DataFrame, best, color: str) -> list[dict]:
