@@ -286,18 +286,23 @@ def sensitivity_figure(result, colours, names=None, height: int = 520) -> dict:
             2,
             1,
         )
-    alphas = log_axis(log_range(result.lrs, pad=0.02), length=900, spacing=40)
-    fig.update_xaxes(alphas, title_text="learning rate α", row=2, col=1)
-    fig.update_xaxes(alphas, row=1, col=1)
-    suboptimality = log_axis(log_range([q25, q75]), length=height * 0.55)
-    fig.update_yaxes(suboptimality, title_text="median J − J* (IQR band)", row=1, col=1)
-    fig.update_yaxes(range=[-0.03, 1.03], title_text="success rate", tickformat=".0%", row=2, col=1)
+    _sensitivity_axes(fig, result.lrs, [q25, q75], height)
     fig.update_layout(
         height=height,
         margin={"l": 60, "r": 10, "t": 30, "b": 40},
         legend={"orientation": "h", "y": 1.08},
     )
     return fig.to_dict()
+
+
+def _sensitivity_axes(fig, lrs, suboptimality, height: int) -> None:
+    """Log α axes shared by both rows, a log J − J* axis on top, the success rate below."""
+    alphas = log_axis(log_range(lrs, pad=0.02), length=900, spacing=40)
+    fig.update_xaxes(alphas, title_text="learning rate α", row=2, col=1)
+    fig.update_xaxes(alphas, row=1, col=1)
+    gaps = log_axis(log_range(suboptimality), length=height * 0.55)
+    fig.update_yaxes(gaps, title_text="median J − J* (IQR band)", row=1, col=1)
+    fig.update_yaxes(range=[-0.03, 1.03], title_text="success rate", tickformat=".0%", row=2, col=1)
 
 
 def _bands(lrs, low, high) -> list[tuple[np.ndarray, np.ndarray]]:
