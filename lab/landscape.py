@@ -68,29 +68,25 @@ def _chunk_loss(model, k: int, x, y) -> Callable[[np.ndarray], np.ndarray]:
 def losses_at(model, thetas: np.ndarray, x, y, progress: Callable | None = None) -> np.ndarray:
     """The loss at each of k weight vectors (k, n_params), in chunks; ``progress(done, k)``
     after each chunk."""
-    thetas = np.atleast_2d(thetas)
-    out, step = np.empty(len(thetas)), _chunk(model, x)
-    loss = _chunk_loss(model, min(step, len(thetas)), x, y)
-    with np.errstate(all="ignore"):
-        for start in range(0, len(thetas), step):
-            stop = min(start + step, len(thetas))
-            out[start:stop] = loss(thetas[start:stop])
-            if progress:
-                progress(stop, len(thetas))
-    return out
+    return _chunked_losses(model, np.atleast_2d(thetas), lambda chunk: chunk, x, y, progress)
 
 
 def plane_losses(model, plane: Plane, coords: np.ndarray, x, y, progress=None) -> np.ndarray:
     """L(c + α d₁ + β d₂) at each (α, β) of coords (k, 2), built and evaluated chunk by chunk."""
-    coords = np.atleast_2d(coords)
-    out, step = np.empty(len(coords)), _chunk(model, x)
-    loss = _chunk_loss(model, min(step, len(coords)), x, y)
+    return _chunked_losses(model, np.atleast_2d(coords), plane.points, x, y, progress)
+
+
+def _chunked_losses(model, rows: np.ndarray, weights_of, x, y, progress) -> np.ndarray:
+    """The loss at ``weights_of(chunk)`` for each chunk of ``rows``, so no more than one chunk
+    of weight vectors exists at a time; ``progress(done, len(rows))`` after each chunk."""
+    out, step = np.empty(len(rows)), _chunk(model, x)
+    loss = _chunk_loss(model, min(step, len(rows)), x, y)
     with np.errstate(all="ignore"):
-        for start in range(0, len(coords), step):
-            stop = min(start + step, len(coords))
-            out[start:stop] = loss(plane.points(coords[start:stop]))
+        for start in range(0, len(rows), step):
+            stop = min(start + step, len(rows))
+            out[start:stop] = loss(weights_of(rows[start:stop]))
             if progress:
-                progress(stop, len(coords))
+                progress(stop, len(rows))
     return out
 
 
