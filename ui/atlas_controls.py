@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 import optim
-from ui.controls import _start_point  # the Playground's start inputs, reused as they are
+from ui.controls import start_point  # the Playground's start inputs, reused as they are
 from ui.knobs import Knob, knob_widget
 from ui.url_state import UrlState
 
@@ -84,7 +84,7 @@ def map_knobs(url: UrlState, box, runs) -> dict | None:
 def inspect_start(url: UrlState, spec, surface, box) -> tuple[float, float]:
     """The inspected start: the Playground's own start inputs (same keys and URL names ``x0``,
     ``y0``); a click on a basin image sets them."""
-    return _start_point(url, surface, spec, box)
+    return start_point(url, surface, spec, box)
 
 
 def progress_bar(label: str):

@@ -21,7 +21,7 @@ import streamlit as st
 
 import optim
 import surfaces
-from ui.engine import SCHEDULES, RunSpec, Settings, SurfaceSpec, get_surface
+from ui.engine import SCHEDULES, RunSpec, Settings, SurfaceSpec, build_optimizer, get_surface
 from ui.knobs import Knob, knob_value, knob_widget
 from ui.url_state import Choice, Color, Number, Text, UrlState, has_state
 from viz.trajectory import PALETTE
@@ -275,6 +275,19 @@ def _remove_run(index: int, count: int) -> None:
     state["runs"] = count - 1
 
 
+def buildable_runs(runs: list[RunSpec], settings: Settings) -> list[RunSpec]:
+    """The runs whose optimizer builds with ``settings`` (building checks every value); each
+    other run gets a message in the page, and the rest still race."""
+    valid = []
+    for run in runs:
+        try:
+            build_optimizer(run, settings)
+            valid.append(run)
+        except ValueError as error:
+            st.error(f"{run.label}: {error}")
+    return valid
+
+
 def _add_run(count: int) -> None:
     st.session_state["runs"] = min(count + 1, MAX_RUNS)
 
@@ -332,7 +345,7 @@ SCHEDULE_KNOBS = {
 }
 
 
-def _start_point(url: UrlState, surface, spec: SurfaceSpec, box) -> tuple[float, float]:
+def start_point(url: UrlState, surface, spec: SurfaceSpec, box) -> tuple[float, float]:
     """Start coordinates (the surface's own start by default); keyed per surface and domain."""
     keys = start_keys(spec, surface)
     columns = box.columns(2)
@@ -387,7 +400,7 @@ def run_settings(url: UrlState, surface, spec: SurfaceSpec, box=None) -> Setting
     """Start point, steps, gradient noise σ and seed, clipping and schedule shared by all runs."""
     box = box if box is not None else st
     box.markdown("**Start point** — type it, or click the chart")
-    start = _start_point(url, surface, spec, box)
+    start = start_point(url, surface, spec, box)
     box.markdown("**Every run**")
     steps, noise, seed = (
         knob_widget(url, SETTING_KNOBS[key], key=key, container=box)

@@ -32,7 +32,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from ui.url_state import Text, UrlState, _current_page
+from ui.url_state import Text, UrlState, current_page
 
 SHOWN_PREFIX = "embed-show-"  # the key of a container that stays visible (CSS below)
 HIDE_KEY = "hide"
@@ -56,7 +56,7 @@ def embedded() -> bool:
 def hidden_parts(url: UrlState | None = None) -> frozenset[str]:
     """The controls ``hide=`` names (unknown names are ignored); read from the URL once per
     session and kept in it like any setting."""
-    url = url or UrlState(_current_page())
+    url = url or UrlState(current_page())
     url.seed("embed.hide", HIDE_FIELD, url_key=HIDE_KEY)
     raw = str(st.session_state["embed.hide"])
     url.mirror(HIDE_KEY, raw, HIDE_FIELD)

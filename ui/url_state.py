@@ -149,7 +149,7 @@ def quote(raw: str, limit: int = 24) -> str:
     return cleaned if len(cleaned) <= limit else cleaned[:limit] + "…"
 
 
-def _current_page() -> str:
+def current_page() -> str:
     """An id of the page being run (st.navigation runs one page script per rerun)."""
     ctx = get_script_run_ctx()
     return getattr(ctx, "page_script_hash", "") or ""
@@ -165,7 +165,7 @@ class UrlState:
     def begin(cls) -> UrlState:
         """Start a full page run: forget which keys were mirrored by the previous one (and,
         on another page than last time, that page's warnings)."""
-        page = _current_page()
+        page = current_page()
         if st.session_state.get(_SESSION_PAGE) != page:
             st.session_state[_SESSION_PAGE] = page
             st.session_state[_SESSION_WARNINGS] = []

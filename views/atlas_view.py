@@ -8,8 +8,8 @@ import streamlit as st
 
 from ui.atlas_controls import basins_knobs, inspect_start, map_knobs, sensitivity_knobs, view_picker
 from ui.atlas_sections import basins_section, map_section, sensitivity_section
-from ui.controls import runs_editor, surface_picker
-from ui.engine import Settings, build_optimizer
+from ui.controls import buildable_runs, runs_editor, surface_picker
+from ui.engine import Settings
 from ui.url_state import UrlState
 
 DEFAULT_RUNS = ("gd", "momentum", "rmsprop", "adam")
@@ -31,14 +31,7 @@ st.markdown(
     "grid, every α of a range, every pair of two settings, each with the same step budget. "
     "The runs are the Playground's: open one to change it."
 )
-runs = runs_editor(url, DEFAULT_RUNS)
-valid = []
-for run in runs:
-    try:
-        build_optimizer(run, Settings(start))
-        valid.append(run)
-    except ValueError as error:
-        st.error(f"{run.label}: {error}")
+valid = buildable_runs(runs_editor(url, DEFAULT_RUNS), Settings(start))
 
 with st.sidebar:
     if view == "basins":

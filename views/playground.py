@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from ui.controls import run_settings, runs_editor, start_keys, surface_picker
-from ui.engine import build_optimizer
+from ui.controls import buildable_runs, run_settings, runs_editor, start_keys, surface_picker
 from ui.race import race_section
 from ui.url_state import UrlState
 
@@ -23,16 +22,7 @@ st.markdown(
     "Each button is one run: open it to choose the optimizer, its hyperparameters and colour. "
     "The same optimizer may race several times with different settings."
 )
-runs = runs_editor(url, DEFAULT_RUNS)
-# A bad combination of values is reported for that run (building its optimizer checks every
-# value); the other runs still race.
-valid = []
-for run in runs:
-    try:
-        build_optimizer(run, settings)
-        valid.append(run)
-    except ValueError as error:
-        st.error(f"{run.label}: {error}")
+valid = buildable_runs(runs_editor(url, DEFAULT_RUNS), settings)
 
 if valid:
     race_section(url, surface_spec, valid, settings, start_keys(surface_spec, surface))
