@@ -108,3 +108,18 @@ def test_hostile_landscape_links_fall_back_with_a_warning(app_test):
     assert "not a setting of this view" not in warning and "outside [11, 101]" in warning
     assert at.radio(key="lab.ls_plane").value == "pca"
     assert at.slider(key="lab.ls_grid").value == 41
+
+
+def test_a_stopped_run_is_retraced_only_as_far_as_it_trained():
+    """Retraining for the paths must end at the weights the stopped run shows, not go on."""
+    import lab
+    import optim
+    from ui.lab_landscape import paths_of
+    from ui.lab_training import LabRun
+
+    data, network = lab.make_dataset("moons", n=120, seed=0), lab.MLP(hidden=(6,))
+    optimizers = [("Adam", optim.adam(lr=1e-2), "#e4572e", ())]
+    stopped = lab.train(network, data, [optimizers[0][:2]], epochs=3, batch_size=16, seed=4)
+    run = LabRun((), network, data, ["#e4572e"], stopped.histories, epochs=10, completed=3)
+    (history,) = paths_of(run, optimizers, 16, 4)
+    np.testing.assert_array_equal(history.path[-1], stopped.histories[0].params)

@@ -81,7 +81,8 @@ def controls(url: UrlState, labels: list[str]) -> tuple:
 
 
 def paths_of(run, optimizers, batch_size, seed) -> list[lab.History]:
-    """The run's histories with their kept weights: its own, or the same training again."""
+    """The run's histories with their kept weights: its own, or the same training again, for
+    the epochs the run finished (a stopped run's solutions are its last finished epoch's)."""
     if all(h.path for h in run.histories):
         return run.histories
     with st.spinner("Training again, keeping every optimizer's weights…"):
@@ -90,7 +91,7 @@ def paths_of(run, optimizers, batch_size, seed) -> list[lab.History]:
             run.network,
             run.data,
             pairs,
-            epochs=run.epochs,
+            epochs=run.completed,
             batch_size=batch_size,
             seed=seed,
             keep_path=PATH_POINTS,
