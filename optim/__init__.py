@@ -34,6 +34,7 @@ from optim.alias import (
 )
 from optim.averages import Averages, averages, ewa
 from optim.base import EmptyState, GradientTransformation, chain
+from optim.internals import internals, trace_internals
 from optim.registry import OPTIMIZERS, Hyperparameter, OptimizerSpec
 from optim.runner import RunResult, run
 from optim.schedules import (
@@ -91,6 +92,7 @@ __all__ = [
     "ewa",
     "exponential_schedule",
     "gd",
+    "internals",
     "lion",
     "lookahead",
     "lookahead_adam",
@@ -117,6 +119,7 @@ __all__ = [
     "signum",
     "step_schedule",
     "trace",
+    "trace_internals",
     "warmup_cosine_schedule",
     "yogi",
 ]
