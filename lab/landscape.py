@@ -3,8 +3,9 @@
 A plane is θ(α, β) = c + α d₁ + β d₂ (directions from ``lab.directions``). Losses on it are
 computed exactly, never interpolated: the grid and the projected points go through the
 network's batched forward (``model.batch_loss(thetas, x, y)``, k weight vectors at once) in
-chunks bounded in memory. Any model with ``batch_loss`` (and, for sharpness,
-``loss_and_grad``) works, the lab's ``MLP`` or a stand-in.
+chunks bounded in memory. Any model with ``batch_loss`` works, the lab's ``MLP`` or a
+stand-in. Sharpness uses exact Hessian-vector products for the MLP (``lab.hessian``) and
+central differences of ``loss_and_grad`` for a stand-in.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lab.network import batch_cross_entropy
+from lab import hessian
+from lab.network import MLP, batch_cross_entropy
 
 CHUNK_BYTES = 4 * 2**20  # activations of one chunk of weight vectors, at most (cache-sized)
 
@@ -113,9 +115,12 @@ def barrier(t: np.ndarray, losses: np.ndarray) -> float:
 
 
 def hessian_vector(model, theta: np.ndarray, v: np.ndarray, x, y, step: float = 1e-4):
-    """H v ≈ [∇L(θ + h v̂) − ∇L(θ − h v̂)] ‖v‖ / (2h), v̂ = v/‖v‖, h = ``step``·(1 + ‖θ‖): central
-    differences of the network's own backprop gradient (exact for a quadratic loss up to
-    rounding; error O(h²) where the loss is smooth)."""
+    """H v at θ. For the lab's ``MLP``: exact, by forward-over-backward differentiation
+    (``lab.hessian``). For any other model (a stand-in with ``loss_and_grad`` only): central
+    differences of its gradient, [∇L(θ + h v̂) − ∇L(θ − h v̂)] ‖v‖ / (2h) with v̂ = v/‖v‖ and
+    h = ``step``·(1 + ‖θ‖), exact for a quadratic loss up to rounding, else off by O(h²)."""
+    if isinstance(model, MLP):
+        return hessian.hessian_vector(model, theta, v, x, y)
     norm = np.linalg.norm(v)
     if norm == 0:
         return np.zeros_like(theta)
@@ -127,9 +132,10 @@ def hessian_vector(model, theta: np.ndarray, v: np.ndarray, x, y, step: float = 
 
 
 def top_eigenvalue(model, theta, x, y, *, iters: int = 100, tol: float = 1e-6, seed: int = 0):
-    """The Hessian eigenvalue of largest magnitude at θ (sign kept), by power iteration:
-    v ← Hv / ‖Hv‖ from a seeded Gaussian v, λ = vᵀHv (Rayleigh quotient), stopping when λ
-    changes by less than ``tol``·|λ| or after ``iters`` products."""
+    """The Hessian eigenvalue of largest magnitude at θ (sign kept), by power iteration on
+    ``hessian_vector`` (exact for the lab's MLP): v ← Hv / ‖Hv‖ from a seeded Gaussian v,
+    λ = vᵀHv (Rayleigh quotient), stopping when λ changes by less than ``tol``·|λ| or after
+    ``iters`` products."""
     v = np.random.default_rng(seed).standard_normal(theta.shape)
     v /= np.linalg.norm(v)
     value = 0.0

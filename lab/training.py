@@ -20,6 +20,7 @@ import numpy as np
 
 from lab.datasets import Dataset
 from lab.network import MLP
+from lab.paths import WeightPath
 
 Optimizer = Any  # anything with optim's init(params) -> state, update(grads, state, params)
 
@@ -37,8 +38,7 @@ class History:
     test_accuracy: list[float] = field(default_factory=list)
     diverged_at: int | None = None  # the epoch that left the loss non-finite or θ out of bounds
     params: np.ndarray | None = None  # the latest (or last good) weights
-    path: list[np.ndarray] = field(default_factory=list)  # kept weights (``train(keep_path=)``)
-    path_epochs: list[int] = field(default_factory=list)  # the epoch of each kept weight vector
+    path: WeightPath | None = None  # kept weights and their epochs (``train(keep_path=)``)
 
     def record(self, epoch: int, seconds: float, train: tuple, test: tuple) -> None:
         """Append one epoch's (loss, accuracy) on the training and the test split."""
@@ -114,7 +114,8 @@ def train(
     keeps the weights of the epoch before. Raises ValueError on bad settings or when the loss at
     the initial weights is not finite. ``keep_path`` > 0 keeps each optimizer's weights in
     ``History.path`` at epoch 0, every ⌈epochs / keep_path⌉-th epoch and its last epoch: at most
-    keep_path + 2 vectors each (0, the default, keeps none).
+    keep_path + 2 vectors each, as float32 offsets from θ₀ (``lab.paths``; 0, the default,
+    keeps none).
     """
     batch_size = len(data.y_train) if batch_size is None else batch_size
     _check_settings(data, optimizers, epochs, batch_size)
@@ -160,12 +161,14 @@ def train(
 
 def _keep(histories: list[History], stride: int, final: bool) -> None:
     """With ``stride`` > 0, append each history's weights when its last recorded epoch is a
-    multiple of ``stride`` (``final``: whatever it is) and not yet kept."""
+    multiple of ``stride`` (``final``: whatever it is) and not yet kept; the first call (epoch
+    0) starts each path at θ₀, the one array every history holds then."""
     for history in histories if stride else ():
         epoch = history.epochs[-1]
-        if (final or epoch % stride == 0) and history.path_epochs[-1:] != [epoch]:
-            history.path.append(history.params)
-            history.path_epochs.append(epoch)
+        if history.path is None:
+            history.path = WeightPath(history.params)
+        if final or epoch % stride == 0:
+            history.path.append(epoch, history.params)
 
 
 def _initial_histories(network: MLP, data: Dataset, optimizers, seed: int, scorers) -> list:
