@@ -38,6 +38,9 @@ class MinimaTracker(Tracker):
         self.label = np.full(rows, -2, dtype=np.int16)
         self.since = np.zeros(rows, dtype=np.int32)
         self.table = _lookup_table(self.minima, tol)
+        # the minima's coordinates behind a NaN sentinel at index 0, which the table names
+        # where no minimum is near: its distance compares False, so no mask is needed
+        self.centre_x, self.centre_y = (np.append(np.nan, c) for c in self.minima.T)
 
     def observe(self, k, points):
         label = self._labels(points[:, 0], points[:, 1])
@@ -50,22 +53,29 @@ class MinimaTracker(Tracker):
             for j, (mx, my) in enumerate(self.minima):
                 label[(x - mx) ** 2 + (y - my) ** 2 <= self.tol2] = j
             return label
-        table, origin, scale = self.table
-        ix = np.clip((x - origin[0]) * scale, 0, table.shape[1] - 1).astype(np.intp)
-        iy = np.clip((y - origin[1]) * scale, 0, table.shape[0] - 1).astype(np.intp)
-        candidate = table[iy, ix]  # −1 where no minimum is near
-        near = self.minima[candidate]  # row −1 (the last minimum) is masked below
-        inside = (x - near[:, 0]) ** 2 + (y - near[:, 1]) ** 2 <= self.tol2
-        return np.where(inside & (candidate >= 0), candidate, -1).astype(np.int16)
+        # flat 1-D lookups (take) over fancy indexing of 2-D arrays: ~4x faster per step
+        table, origin, scale, width = self.table
+        column = (x - origin[0]) * scale
+        np.clip(column, 0, width - 1, out=column)
+        row = (y - origin[1]) * scale
+        np.clip(row, 0, len(table) // width - 1, out=row)
+        cell = row.astype(np.intp)
+        cell *= width
+        cell += column.astype(np.intp)
+        candidate = table.take(cell)  # 1 + the minimum's index, 0 where none is near
+        dx, dy = x - self.centre_x.take(candidate), y - self.centre_y.take(candidate)
+        inside = dx**2 + dy**2 <= self.tol2
+        return np.where(inside, candidate - 1, -1).astype(np.int16)
 
     def results(self):
         return {"label": self.label, "since": self.since}
 
 
 def _lookup_table(minima: np.ndarray, tol: float):
-    """(table, origin, 1/cell) with cell = 2·tol: each minimum's index in its cell and the 8
-    around it, −1 elsewhere, two empty cells of border (clipped far points land there); None
-    when two minima would share a cell, or the table would pass 4 million cells."""
+    """(table, origin, 1/cell, width) with cell = 2·tol: a flat grid of cells holding 1 + each
+    minimum's index in its cell and the 8 around it, 0 elsewhere, two empty cells of border
+    (clipped far points land there); None when two minima would share a cell, or the table
+    would pass 4 million cells."""
     if len(minima) == 0 or tol <= 0:
         return None
     cell = 2 * tol
@@ -73,14 +83,14 @@ def _lookup_table(minima: np.ndarray, tol: float):
     shape = np.floor((minima.max(axis=0) + 3 * cell - origin) / cell).astype(int) + 1
     if shape.prod() > 4_000_000:
         return None
-    table = np.full((shape[1], shape[0]), -1, dtype=np.intp)
+    table = np.zeros((shape[1], shape[0]), dtype=np.intp)
     for j, (mx, my) in enumerate(minima):
         cx, cy = int((mx - origin[0]) / cell), int((my - origin[1]) / cell)
         block = table[cy - 1 : cy + 2, cx - 1 : cx + 2]
-        if np.any(block >= 0):
+        if np.any(block > 0):
             return None
-        block[...] = j
-    return table, origin, 1 / cell
+        block[...] = j + 1
+    return table.ravel(), origin, 1 / cell, int(shape[0])
 
 
 class GapTracker(Tracker):
