@@ -5,8 +5,8 @@ transform's pure ``update`` is the rule; this module holds the one fused form th
 Adam's, attached as ``GradientTransformation.fused`` by ``optim.adam`` and ``optim.adamw``
 where it applies. It performs the same floating-point operations as the reference chain
 ``scale_by_adam`` → ``scale_by_lr`` in the same order, so the two agree bit for bit
-(tests/test_optim_fused.py), but it keeps m and v in buffers it updates in place and
-allocates nothing per step, where the reference makes eight new arrays a step.
+(tests/test_optim_fused.py), but it keeps its sums in buffers it updates in place and
+allocates nothing per step, where the reference makes six new arrays a step.
 
 A fused form's hyperparameters are single floats, shared by every point, so ``run`` may split
 the points into independent shares, each stepped on a thread of its own (optim.runner.CORES).
@@ -23,7 +23,11 @@ from optim.transforms import adam_scalars
 def adam(lr, betas, eps, weight_decay, amsgrad):
     """Adam's update for ``run``: ``fused(params) -> apply(g, params, out)`` writing
     −α·m̂/(√v̂ + ε) into ``out`` (which may be g), or None where it does not apply: a schedule
-    or an array for any hyperparameter, weight decay, or amsgrad (those take the reference)."""
+    or an array for any hyperparameter, weight decay, or amsgrad (those take the reference).
+
+    As scale_by_adam computes it, from the undivided sums M ← β₁M + g and S ← β₂S + g²:
+    ``−α · (1−β₁)/(c₁r) · M/(√S + ε/r)`` with c₁ = 1−β₁ᵗ and r = √((1−β₂)/(1−β₂ᵗ)), ten
+    array operations a step."""
     shared = (check(lr, "lr", allow_schedule=True), *check_betas(betas), check(eps, "eps"))
     if np.any(np.asarray(weight_decay) != 0) or amsgrad:
         return None
@@ -32,20 +36,18 @@ def adam(lr, betas, eps, weight_decay, amsgrad):
     lr, beta1, beta2, eps = shared
 
     def fused(params):
-        m, v, scratch = (np.zeros_like(params, dtype=float) for _ in range(3))
+        sum_g, sum_g2, scratch = (np.zeros_like(params, dtype=float) for _ in range(3))
         steps = itertools.count(1)
 
         def apply(g, params, out):
-            """m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², out ← −α·(√c₂/c₁)·m/(√v + ε√c₂)."""
-            _, _, root2, scale = adam_scalars(next(steps), beta1, beta2)
-            np.multiply(m, beta1, out=m)
-            np.add(m, np.multiply(g, 1.0 - beta1, out=scratch), out=m)
+            _, _, r, scale = adam_scalars(next(steps), beta1, beta2)
+            np.multiply(sum_g, beta1, out=sum_g)
+            np.add(sum_g, g, out=sum_g)
             np.multiply(g, g, out=scratch)  # g is read for the last time here
-            np.multiply(scratch, 1.0 - beta2, out=scratch)
-            np.multiply(v, beta2, out=v)
-            np.add(v, scratch, out=v)
-            np.add(np.sqrt(v, out=out), eps * root2, out=out)
-            np.divide(m, out, out=out)
+            np.multiply(sum_g2, beta2, out=sum_g2)
+            np.add(sum_g2, scratch, out=sum_g2)
+            np.add(np.sqrt(sum_g2, out=out), eps / r, out=out)
+            np.divide(sum_g, out, out=out)
             np.multiply(out, scale, out=out)
             return np.multiply(out, -lr, out=out)
 

@@ -4,9 +4,9 @@ Notation: g is the incoming update (the gradient at the start of a chain), t = 1
 step, θ the params. Every state is a small immutable NamedTuple declared right above the
 transformation that owns it; ``update`` returns a new one and never mutates its input.
 
-Common names (read by ``optim.averages``): ``mu`` is a running average of the incoming
-update (m), ``nu`` one of its square (v), and ``mu_correction``/``nu_correction`` the numbers
-the rule divides them by at this step (1 − βᵗ for a bias correction).
+Common names (read by ``optim.averages``): ``mu`` is a running (weighted) average or sum of the
+incoming update (m), ``nu`` one of its square (v), and ``mu_correction``/``nu_correction`` the
+numbers the rule divides them by at this step (1 − βᵗ for a bias correction of an average).
 
 Each new array is built once and then finished in place (``new = β·a; new += w·x``): the same
 floating-point operations as ``β·a + w·x``, one temporary fewer, which counts for many points.
@@ -223,20 +223,35 @@ def scale_by_adadelta(rho=0.9, eps=1e-6) -> GradientTransformation:
 
 
 class ScaleByAdamState(NamedTuple):
+    """Adam's undivided sums (see scale_by_adam), read as the averages m and v (``mu``, ``nu``,
+    with their bias corrections) under the common names."""
+
     step: int
-    mu: np.ndarray  # m
-    nu: np.ndarray  # v
-    nu_max: np.ndarray | None  # the running maximum of v, only with amsgrad
+    sum_g: np.ndarray  # M, the undivided sum of gradients: m = (1−β₁)M
+    sum_g2: np.ndarray  # S, the undivided sum of their squares: v = (1−β₂)S
+    sum_g2_max: np.ndarray | None  # the running maximum of S, only with amsgrad
     mu_correction: float | np.ndarray  # 1 − β₁ᵗ
     nu_correction: float | np.ndarray  # 1 − β₂ᵗ
+    weights: tuple  # (1 − β₁, 1 − β₂), to read the sums as averages
+
+    @property
+    def mu(self) -> np.ndarray:
+        """m_t = (1−β₁)M_t."""
+        return self.weights[0] * self.sum_g
+
+    @property
+    def nu(self) -> np.ndarray:
+        """v_t = (1−β₂)S_t."""
+        return self.weights[1] * self.sum_g2
 
 
 def adam_scalars(t: int, beta1, beta2):
-    """Adam's corrections c₁ = 1−β₁ᵗ and c₂ = 1−β₂ᵗ, then √c₂ and √c₂/c₁ (see scale_by_adam);
-    plain floats for float betas (this runs every step). optim.fused shares it."""
+    """Adam's corrections at step t, c₁ = 1−β₁ᵗ and c₂ = 1−β₂ᵗ, then r = √((1−β₂)/c₂) and the
+    output's scale (1−β₁)/(c₁r) (see scale_by_adam); plain floats for float betas (this runs
+    every step). optim.fused shares it."""
     c1, c2 = 1.0 - beta1**t, 1.0 - beta2**t
-    root2 = c2**0.5
-    return c1, c2, root2, root2 / c1
+    r = ((1.0 - beta2) / c2) ** 0.5
+    return c1, c2, r, (1.0 - beta1) / (c1 * r)
 
 
 def scale_by_adam(betas=(0.9, 0.999), eps=1e-8, amsgrad=False) -> GradientTransformation:
@@ -244,28 +259,33 @@ def scale_by_adam(betas=(0.9, 0.999), eps=1e-8, amsgrad=False) -> GradientTransf
     ``m̂ / (√v̂ + ε)`` with ``m̂ = m_t/(1−β₁ᵗ)``, ``v̂ = v_t/(1−β₂ᵗ)``. With ``amsgrad`` v̂ uses
     the running maximum of the raw v_t, bias-corrected afterwards (as PyTorch).
 
-    Computed as PyTorch's implementation arranges it, ``(c₂/c₁)·m_t/(√v_t + ε·c₂)`` with
-    c₁ = 1−β₁ᵗ and c₂ = √(1−β₂ᵗ): the corrections fold into two scalars, leaving one root and
-    one division per entry (those dominate the cost)."""
+    Computed from the undivided sums ``M_t = β₁M + g`` and ``S_t = β₂S + g²`` (so m = (1−β₁)M,
+    v = (1−β₂)S; the state reads them as ``mu`` and ``nu``). With c₁ = 1−β₁ᵗ, c₂ = 1−β₂ᵗ and
+    r = √((1−β₂)/c₂) the output is ``(1−β₁)/(c₁r) · M/(√S + ε/r)``: five array operations for
+    the sums and four for the output, two fewer than with the averages themselves (the cost of
+    stepping many points; optim.fused does the same ones in place)."""
     beta1, beta2 = check_betas(betas)
     eps = check(eps, "eps")
     amsgrad = check_flag(amsgrad, "amsgrad")
+    weights = (1.0 - beta1, 1.0 - beta2)
 
     def update(g, state, params=None):
         t = state.step + 1
-        m, v = _ewa(state.mu, beta1, g), _ewa(state.nu, beta2, g * g)
-        v_max = np.maximum(state.nu_max, v) if amsgrad else None
-        c1, c2, root2, scale = adam_scalars(t, beta1, beta2)
+        m = beta1 * state.sum_g
+        m += g
+        v = beta2 * state.sum_g2
+        v += g * g
+        v_max = np.maximum(state.sum_g2_max, v) if amsgrad else None
+        c1, c2, r, scale = adam_scalars(t, beta1, beta2)
         out = np.sqrt(v_max if amsgrad else v)
-        out += eps * root2
-        out = m / out
+        out += eps / r
+        np.divide(m, out, out=out)
         out *= scale
-        return out, ScaleByAdamState(t, m, v, v_max, c1, c2)
+        return out, ScaleByAdamState(t, m, v, v_max, c1, c2, weights)
 
     def init(params):
-        return ScaleByAdamState(
-            0, _zeros(params), _zeros(params), _zeros(params) if amsgrad else None, 1.0, 1.0
-        )
+        maximum = _zeros(params) if amsgrad else None
+        return ScaleByAdamState(0, _zeros(params), _zeros(params), maximum, 1.0, 1.0, weights)
 
     return GradientTransformation(init, update)
 
