@@ -23,7 +23,7 @@ import optim
 import surfaces
 from ui.engine import SCHEDULES, RunSpec, Settings, SurfaceSpec, build_optimizer, get_surface
 from ui.knobs import Knob, knob_value, knob_widget
-from ui.url_state import Choice, Color, Number, Text, UrlState, has_state
+from ui.url_state import Choice, Color, Flag, Number, Text, UrlState, has_state
 from viz.trajectory import PALETTE
 
 MAX_RUNS = 8
@@ -48,6 +48,12 @@ SETTING_KNOBS = {  # the numeric settings every run shares
 SURFACE_FIELD = Choice(SURFACE_NAMES[0], SURFACE_NAMES)
 EXPRESSION_FIELD = Text(DEFAULT_EXPRESSION, 300)
 CLIP_FIELD = Choice("none", tuple(CLIPS))
+INTERNALS_FIELD = Flag(False)  # ``internals``: draw what the optimizers keep (optim.internals)
+INTERNALS_HELP = (
+    "Draw what an optimizer keeps besides its path: Schedule-Free's z (dashed) and its "
+    "reported average x (dotted), Lookahead's slow weights and SAM's probe point (hollow "
+    "markers); Prodigy's step-size estimate d in a chart below."
+)
 
 
 def domain_fields() -> dict[str, Number]:

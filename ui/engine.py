@@ -201,6 +201,20 @@ def build_optimizer(run: RunSpec, settings: Settings):
     return optim.chain(*parts)
 
 
+@cached(max_entries=64)
+def compute_internals(surface_spec: SurfaceSpec, run: RunSpec, settings: Settings) -> dict:
+    """What the run's optimizer keeps besides its path (``optim.trace_internals``: Schedule-
+    Free's z and x, Lookahead's slow weights, SAM's probe, Prodigy's d) at steps 0..T."""
+    surface = get_surface(surface_spec)
+    traced = optim.trace_internals(
+        build_optimizer(run, settings),
+        surface.grad,
+        np.array([settings.start], dtype=float),
+        settings.steps,
+    )
+    return {name: values[:, 0] for name, values in traced.items()}
+
+
 @cached(max_entries=256)
 def compute_trajectory(surface_spec: SurfaceSpec, run: RunSpec, settings: Settings) -> Trajectory:
     """Run one optimizer from the start point; the path and losses as a ``Trajectory``."""

@@ -14,18 +14,20 @@ sets the start point (``ui.controls.set_start_from_click``) and reruns the whole
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from ui.controls import set_start_from_click, start_moved
+from ui.controls import INTERNALS_FIELD, INTERNALS_HELP, set_start_from_click, start_moved
 from ui.embed import embed_code_button, embedded, embedded_figure, hidden_parts, without_hidden
 from ui.engine import (
     RunSpec,
     Settings,
     SurfaceSpec,
     cached,
+    compute_internals,
     compute_trajectory,
     get_background,
     get_surface,
@@ -35,6 +37,7 @@ from ui.knobs import Knob, knob_widget
 from ui.lecture import lecture_figure, lecture_on, lecture_toggle, presentation
 from ui.light_chart import light_chart
 from ui.url_state import Choice, Flag, UrlState
+from viz.internals import step_size_estimate_figure
 from viz.loss import loss_figure
 from viz.summary import markdown_table, run_table, standalone_html, tidy_trajectories
 from viz.surface3d import surface_3d_figure
@@ -46,18 +49,30 @@ VIEWS = {"overlay": "overlay", "side": "side by side"}
 FRAME_MS = 40  # at speed 1: 25 frames a second
 
 
-def trajectories(surface_spec: SurfaceSpec, runs: tuple[RunSpec, ...], settings: Settings):
-    """Every run's trajectory (each one cached on its own)."""
-    return [compute_trajectory(surface_spec, run, settings) for run in runs]
+def trajectories(
+    surface_spec: SurfaceSpec, runs: tuple[RunSpec, ...], settings: Settings, internals=False
+):
+    """Every run's trajectory (each one cached on its own), with ``internals`` what each
+    optimizer keeps besides its path (``Trajectory.internals``)."""
+    drawn = [compute_trajectory(surface_spec, run, settings) for run in runs]
+    if not internals:
+        return drawn
+    return [
+        replace(trajectory, internals=compute_internals(surface_spec, run, settings))
+        for trajectory, run in zip(drawn, runs, strict=True)
+    ]
 
 
 @cached(max_entries=24)
-def race_figure(surface_spec, runs, settings, trail: str, panels: str, speed: str) -> dict:
-    """The animated chart for these runs (see ``viz.trajectory.trajectory_figure``)."""
+def race_figure(
+    surface_spec, runs, settings, trail: str, panels: str, speed: str, internals: bool = False
+) -> dict:
+    """The animated chart for these runs (see ``viz.trajectory.trajectory_figure``), with
+    ``internals`` each optimizer's internals drawn faintly beside its path."""
     background = get_background(surface_spec, 160, background_lines(panels))
     return trajectory_figure(
         get_surface(surface_spec),
-        trajectories(surface_spec, runs, settings),
+        trajectories(surface_spec, runs, settings, internals),
         trail=None if trail == "full" else int(trail),
         panels=panels,
         frame_ms=round(FRAME_MS / float(speed)),
@@ -94,12 +109,19 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _view_options(url: UrlState):
-    """View, Trail, Speed, the 3-D and lecture toggles. The 3-D view plays the same frames
-    (Trail and Speed apply) in one scene, so View is hidden there; its value is kept for the
-    way back."""
+    """View, Trail, Speed, the 3-D, internals and lecture toggles. The 3-D view plays the same
+    frames (Trail and Speed apply) in one scene, so View is hidden there; its value is kept
+    for the way back."""
     columns = st.columns([2, 3, 3, 1.4, 1.6])
     lecture_toggle(url, columns[4])
     three_d = url.widget(columns[3].toggle, "3-D view", key="3d", field=Flag(False))
+    internals = url.widget(
+        columns[3].toggle,
+        "Show internals",
+        key="internals",
+        field=INTERNALS_FIELD,
+        help=INTERNALS_HELP,
+    )
     if three_d:
         panels = _kept_hidden(url, "view", Choice("overlay", tuple(VIEWS)))
     else:
@@ -123,7 +145,7 @@ def _view_options(url: UrlState):
         default="1",
         format_func=lambda s: f"{s}×",
     )
-    return panels, trail, speed, three_d
+    return panels, trail, speed, three_d, internals
 
 
 def _kept_hidden(url: UrlState, key: str, field: Choice):
@@ -134,6 +156,22 @@ def _kept_hidden(url: UrlState, key: str, field: Choice):
     st.session_state[key] = value
     url.mirror(key, value, field)
     return value
+
+
+def _internals_notes(runs_drawn) -> None:
+    """Which runs show internals, and Prodigy's d over the steps where a run keeps it."""
+    kept = [run for run in runs_drawn if run.internals]
+    if not kept:
+        st.caption(
+            "None of these runs keeps internals to show: Schedule-Free (z, x), Lookahead "
+            "(slow weights), SAM (probe point) and Prodigy (d) do."
+        )
+        return
+    names = "; ".join(f"{run.label}: {', '.join(run.internals)}" for run in kept)
+    st.caption(f"Internals shown — {names}.")
+    figure = step_size_estimate_figure(kept)
+    if figure is not None:
+        light_chart(figure, key="internals_d")
 
 
 def _downloads(figure: dict, tidy) -> None:
@@ -165,9 +203,9 @@ def race_section(url: UrlState, surface_spec: SurfaceSpec, runs: list[RunSpec], 
     runs = tuple(runs)
     lecture = lecture_on(url) and not embedded()
     with presentation("options", lecture):
-        panels, trail, speed, three_d = _view_options(url)
-    runs_drawn = trajectories(surface_spec, runs, settings)
-    figure = race_figure(surface_spec, runs, settings, trail, panels, speed)
+        panels, trail, speed, three_d, internals = _view_options(url)
+    runs_drawn = trajectories(surface_spec, runs, settings, internals)
+    figure = race_figure(surface_spec, runs, settings, trail, panels, speed, internals)
     hidden = hidden_parts(url)
     on_click = partial(set_start_from_click, "race", keys)
     if three_d:
@@ -181,6 +219,8 @@ def race_section(url: UrlState, surface_spec: SurfaceSpec, runs: list[RunSpec], 
             drawn = without_hidden(figure, hidden) if embedded() else figure
             light_chart(drawn, key="race", on_click=on_click)
         st.caption("Press ▶ Play. Click any faint dot to start the runs from there.")
+    if internals:
+        _internals_notes(runs_drawn)
 
     st.subheader("Loss", divider="gray")
     light_chart(loss_chart(surface_spec, runs, settings), key="loss")

@@ -34,6 +34,7 @@ import numpy as np
 
 from viz.background import Background, surface_background
 from viz.encode import decimals_for, rounded, typed
+from viz.internals import internal_frame, internal_traces, rounded_internals
 
 PALETTE = (
     "#e4572e",  # vermilion
@@ -75,7 +76,9 @@ class Trajectory:
     """One run as drawn: ``path`` (T+1, 2) and ``values`` (T+1,) from step 0 to T.
 
     ``diverged_at`` is the 1-based step whose update left the safe region (-1: never); the
-    path is frozen at its last good point after it (the engine's convention).
+    path is frozen at its last good point after it (the engine's convention). ``internals``
+    (optional): what ``optim.trace_internals`` recorded, each (T+1, 2) or (T+1,), drawn
+    faintly beside the path (``viz.internals``).
     """
 
     label: str
@@ -83,6 +86,7 @@ class Trajectory:
     path: np.ndarray
     values: np.ndarray
     diverged_at: int = -1
+    internals: dict | None = None
 
     @property
     def steps(self) -> int:
@@ -357,6 +361,12 @@ class _RoundedPath:
         self.run = run
         self.x = rounded(run.path[:, 0], decimals)
         self.y = rounded(run.path[:, 1], decimals)
+        self.internals = rounded_internals(run.internals, decimals)
+
+    def frame(self, step: int, trail: int) -> list[dict]:
+        """Every moving trace at ``step``: the internals (drawn behind), trail, point."""
+        internals = [internal_frame(n, xy, step, trail) for n, xy in self.internals.items()]
+        return [*internals, *self.moving(step, trail)]
 
     def moving(self, step: int, trail: int) -> tuple[dict, dict]:
         """The trail (last ``trail`` points up to ``step``) and the current point."""
@@ -427,8 +437,8 @@ def _panel_title(run: Trajectory, x_domain, y_domain) -> dict:
 def _run_traces(
     run: Trajectory, path: _RoundedPath, axes, trail: int, full_path: bool, legend: bool
 ) -> list[dict]:
-    """One run's traces on one panel: its dotted full path (``full_path``), then its two
-    moving traces, the trail and the current point, at step 0."""
+    """One run's traces on one panel: its dotted full path (``full_path``), then its moving
+    traces at step 0: its internals' (if any), the trail and the current point."""
     common = {"xaxis": axes[0], "yaxis": axes[1], "legendgroup": run.label}
     traces = []
     if full_path:
@@ -446,6 +456,7 @@ def _run_traces(
                 **common,
             }
         )
+    traces += internal_traces(run, path.internals, 0, trail, axes, legend)
     trail_trace, point_trace = path.moving(0, trail)
     marker = {"size": 12, "color": run.color, "line": {"color": "#111111", "width": 1.5}}
     moving = {"name": run.label, "hoverinfo": "name+x+y", **common}
@@ -568,18 +579,19 @@ def _panel_traces(
             )
         for run in [runs[index]] if side else runs:
             traces = _run_traces(run, paths[id(run)], axes, trail, full_path, not side)
-            moving += [len(data) + len(traces) - 2, len(data) + len(traces) - 1]
+            end = len(data) + len(traces)
+            moving += range(end - 2 - len(paths[id(run)].internals), end)
             data += traces
     return data, moving, layout
 
 
 def _frames(runs, paths, shown: np.ndarray, texts: list[str], trail: int, moving) -> list[dict]:
-    """One frame per shown step: each run's trail and current point, then the counter's text,
-    for the traces at indices ``moving``."""
+    """One frame per shown step: each run's internals, trail and current point, then the
+    counter's text, for the traces at indices ``moving``."""
     return [
         {
             "name": str(step),
-            "data": [trace for run in runs for trace in paths[id(run)].moving(step, trail)]
+            "data": [trace for run in runs for trace in paths[id(run)].frame(step, trail)]
             + [{"text": [text]}],
             "traces": moving,
         }
