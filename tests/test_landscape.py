@@ -156,7 +156,7 @@ def test_train_keeps_a_bounded_path_and_the_same_numbers():
         # float32 offsets from θ₀: each kept θ within 2⁻²⁴ ‖θ − θ₀‖ of the trained one
         travelled = np.linalg.norm(k.params - k.path.origin)
         assert np.linalg.norm(k.path[-1] - k.params) <= 2.0**-24 * travelled
-        assert 0 < np.linalg.norm(k.path[-1] - k.params)  # rounded, not a float64 copy
+        assert np.linalg.norm(k.path[-1] - k.params) > 0  # rounded, not a float64 copy
         for epoch, theta in zip(k.path.epochs, k.path.weights(), strict=True):
             loss = NET.loss(theta, DATA.x_train, DATA.y_train)
             assert loss == pytest.approx(k.train_loss[epoch], rel=1e-6)

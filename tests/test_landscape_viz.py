@@ -4,9 +4,11 @@ notes, interpolation and sharpness charts; every figure valid Plotly."""
 import numpy as np
 import plotly.graph_objects as go
 
+from viz.encode import decode
 from viz.landscape import (
     PlanePath,
     contour_figure,
+    epoch_frames,
     honesty_figure,
     interpolation_figure,
     misleading,
@@ -34,16 +36,31 @@ def test_contour_figure_draws_the_image_the_lines_and_every_path():
     assert image["source"].startswith("data:image/webp;base64,")
     assert (image["x"], image["y"], image["sizex"], image["sizey"]) == (-1, 2, 2, 4)
     lines = fig["data"][0]
-    ys = np.array(lines["y"], float)
-    xs = np.array(lines["x"], float)
+    ys = np.asarray(decode(lines["y"]) if isinstance(lines["y"], dict) else lines["y"], float)
+    xs = np.asarray(decode(lines["x"]) if isinstance(lines["x"], dict) else lines["x"], float)
     ok = np.isfinite(xs)  # every contour point sits where the function has its level
     levels = np.unique(np.round(xs[ok] ** 2 + 0.5 * ys[ok] ** 2, 1))
     assert 5 <= len(levels) <= 30
-    drawn = {t["name"]: t for t in fig["data"][1:]}
-    assert set(drawn) == {"SGD", "Adam"}
-    assert drawn["SGD"]["x"] == paths[0].coords[:, 0].tolist()
-    assert drawn["SGD"]["marker"]["symbol"][0] == "circle"
-    assert drawn["SGD"]["marker"]["symbol"][-1] == "diamond"
+    kept = {t["name"]: t for t in fig["data"] if t["name"].endswith("(kept epochs)")}
+    assert set(kept) == {"SGD (kept epochs)", "Adam (kept epochs)"}
+    assert kept["SGD (kept epochs)"]["x"] == paths[0].coords[:, 0].tolist()
+    assert fig["layout"]["title"]["text"] == "plane"
+    assert [f["name"] for f in fig["frames"]] == ["0", "1", "2", "3", "4"]
+    assert fig["frames"][2]["data"][-1]["text"] == ["epoch 2"]
+
+
+def test_epoch_frames_hold_a_diverged_path_at_its_last_kept_epoch():
+    """Strided epochs (0, 5, 10, 12) against a path that diverged in epoch 7, kept at 0 and 5
+    and 6 (its last good epoch): it stands at 6's point from epoch 10 on, marked ✕ there."""
+    coords = np.arange(8.0).reshape(4, 2)
+    full = PlanePath("A", "#000000", np.array([0, 5, 10, 12]), coords, *[np.zeros(4)] * 3)
+    short = PlanePath("B", "#111111", np.array([0, 5, 6]), -coords[:3], *[np.arange(3.0)] * 3, 7)
+    epochs, (a, b) = epoch_frames([full, short])
+    assert epochs.tolist() == [0, 5, 6, 10, 12]
+    np.testing.assert_array_equal(a.path, coords[[0, 1, 1, 2, 3]])
+    np.testing.assert_array_equal(b.path, -coords[[0, 1, 2, 2, 2]])
+    np.testing.assert_array_equal(b.values, [0, 1, 2, 2, 2])
+    assert (a.diverged_at, b.diverged_at) == (-1, 3)  # frame 3 is epoch 10, after epoch 7
 
 
 def test_honesty_figure_and_notes():

@@ -2,9 +2,12 @@
 
 After training, the user picks a plane (filter-normalized random directions, the shared PCA
 plane of all paths, or the plane through θ₀ and two solutions), its centre, the grid and the
-split, and presses Compute. The paths come from ``lab.train(keep_path=…)``: the kept run's own
-if it stored them, else the same training again (same seed, batches and optimizers, hence the
-same weights). Every setting is a keyed widget mirrored into the URL (``ls_*``).
+split, and presses Compute. The paths are the ones the page's own training kept
+(``ui.lab_training``: every epoch up to 200, as float32 offsets from θ₀), never trained again;
+the plane's centre and solutions are those kept weights too, so a path that lies in the plane
+projects with no distance off it. The contour plays the paths epoch by epoch as the
+Playground's race chart (``ui.light_chart``). Every setting is a keyed widget mirrored into the
+URL (``ls_*``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import lab
 from lab import Plane, directions, landscape
 from ui.figures import show
 from ui.lab_training import RESULT
+from ui.light_chart import light_chart
 from ui.url_state import Choice, Number, UrlState
 from viz.landscape import (
     PlanePath,
@@ -34,7 +38,7 @@ PLANES = {
 }
 SPLITS = {"train": "training loss", "test": "test loss"}
 BIASES = {"zero": "zero", "normalized": "normalized"}
-PATH_POINTS = 100  # weight vectors kept per optimizer: 6 × 102 × 5,226 × 8 B ≈ 26 MB at most
+FRAME_MS = 60  # one kept epoch per frame at this pace
 TOLERANCE = 0.1  # a plane loss more than 10 % off the true loss is flagged
 SHARPNESS_ITERS = 30
 
@@ -80,28 +84,21 @@ def controls(url: UrlState, labels: list[str]) -> tuple:
     return kind, centre, int(first), int(second), size, split, seed, biases
 
 
-def paths_of(run, optimizers, batch_size, seed) -> list[lab.History]:
-    """The run's histories with their kept weights: its own, or the same training again, for
-    the epochs the run finished (a stopped run's solutions are its last finished epoch's)."""
-    if all(h.path for h in run.histories):
-        return run.histories
-    with st.spinner("Training again, keeping every optimizer's weights…"):
-        pairs = [(label, opt) for label, opt, *_ in optimizers]
-        return lab.train(
-            run.network,
-            run.data,
-            pairs,
-            epochs=run.completed,
-            batch_size=batch_size,
-            seed=seed,
-            keep_path=PATH_POINTS,
-        ).histories
+def kept_paths(run) -> list[lab.History] | None:
+    """The run's histories, each path closed at its last recorded epoch (a run stopped between
+    two kept epochs still ends at the weights it shows); None when the run kept no paths."""
+    if not all(h.path for h in run.histories):
+        return None
+    for h in run.histories:
+        h.path.append(h.epochs[-1], h.params)  # a no-op when that epoch is kept
+    return run.histories
 
 
 def make_plane(kind, centre_key, first, second, seed, biases, network, histories) -> Plane:
-    """The chosen plane through its centre (θ₀ for "through")."""
-    theta0 = histories[0].path[0]
-    centre = theta0 if centre_key == "initial" else histories[int(centre_key)].params
+    """The chosen plane through its centre (θ₀ for "through"); a solution is its path's last
+    kept weights, the very vectors the paths hold."""
+    theta0 = histories[0].path.origin
+    centre = theta0 if centre_key == "initial" else histories[int(centre_key)].path[-1]
     if kind == "random":
         pair = directions.filter_normalized(centre, network, seed=seed, biases=biases)
         return Plane(centre, *pair, label=f"filter-normalized, seed {seed}, biases {biases}")
@@ -109,10 +106,10 @@ def make_plane(kind, centre_key, first, second, seed, biases, network, histories
         a, b = histories[first], histories[second]
         return Plane(
             theta0,
-            *directions.through(theta0, a.params, b.params),
+            *directions.through(theta0, a.path[-1], b.path[-1]),
             label=f"θ₀, {a.label} and {b.label}",
         )
-    d1, d2, explained = directions.pca([np.stack(h.path) for h in histories], centre)
+    d1, d2, explained = directions.pca([h.path.weights() for h in histories], centre)
     return Plane(centre, d1, d2, label="PCA of all paths", explained=explained)
 
 
@@ -135,16 +132,17 @@ def compute(setup: tuple, run, histories, colors, progress) -> dict:
     plane = make_plane(kind, centre, first, second, seed, biases, network, histories)
     paths = []
     for h, color in zip(histories, colors, strict=True):
-        seen = landscape.trace_path(network, plane, np.stack(h.path), x, y)
+        seen = landscape.trace_path(network, plane, h.path.weights(), x, y)
         paths.append(
             PlanePath(
                 h.label,
                 color,
-                np.array(h.path_epochs),
+                np.array(h.path.epochs),
                 seen["coords"],
                 seen["share"],
                 seen["true"],
                 seen["plane"],
+                h.diverged_at,
             )
         )
     (a0, a1), (b0, b1) = extent(kind, paths)
@@ -159,7 +157,7 @@ def compute(setup: tuple, run, histories, colors, progress) -> dict:
     if plane.explained:
         title += f" (explained variance {plane.explained[0]:.0%} + {plane.explained[1]:.0%})"
     return {
-        "contour": contour_figure(alphas, betas, values, paths, title=title),
+        "contour": contour_figure(alphas, betas, values, paths, title, FRAME_MS),
         "honesty": honesty_figure(paths),
         "notes": misleading(paths, TOLERANCE),
         "interpolation": interpolation_figure(
@@ -173,7 +171,7 @@ def lines(network, histories, colors, pair: tuple[int, int], data: tuple) -> lis
     """θ₀ → each solution, and between the chosen pair of solutions (with the barrier between
     them) when they differ; losses on ``data`` = (x, y)."""
     x, y = data
-    theta0 = histories[0].path[0]
+    theta0 = histories[0].path.origin
     curves = [
         (f"θ₀ → {h.label}", c, *landscape.interpolate(network, theta0, h.params, x, y))
         for h, c in zip(histories, colors, strict=True)
@@ -225,7 +223,7 @@ def keep(url: UrlState, labels: list[str]) -> None:
         url.mirror(name, value, field)
 
 
-def landscape_section(url: UrlState, optimizers, settings: tuple, batch_size, seed) -> None:
+def landscape_section(url: UrlState, optimizers, settings: tuple) -> None:
     """The section under the kept run, or a prompt when there is no finished run to show."""
     st.subheader("Landscape", divider="gray")
     run = st.session_state.get(RESULT)
@@ -237,8 +235,13 @@ def landscape_section(url: UrlState, optimizers, settings: tuple, batch_size, se
     setup = controls(url, labels)
     kept = st.session_state.get(KEPT)
     if st.button("Compute landscape", key="lab.ls_go", icon=":material/landscape:"):
+        histories = kept_paths(run)
+        if histories is None:
+            st.error(
+                "This run kept no weights to draw: press Train again.", icon=":material/block:"
+            )
+            return
         try:
-            histories = paths_of(run, optimizers, batch_size, seed)
             figures = compute(setup, run, histories, run.colors, st.empty())
             kept = st.session_state[KEPT] = ((settings, setup), figures)
         except ValueError as error:
@@ -252,7 +255,11 @@ def landscape_section(url: UrlState, optimizers, settings: tuple, batch_size, se
 
 def show_figures(figures: dict) -> None:
     """The contour with the paths, the honesty chart and notes, interpolation, sharpness."""
-    show(figures["contour"], key="lab.ls_contour")
+    light_chart(figures["contour"], key="lab.ls_contour")
+    st.caption(
+        "Press ▶ Play to replay training epoch by epoch; hover a small circle for that "
+        "epoch's true loss and how far off the plane it lies."
+    )
     st.markdown(
         "**Is the picture honest?** Solid: the loss the path had; dotted: the loss the "
         "plane shows at its projected point. Below: how much of each path lies off "

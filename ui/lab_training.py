@@ -2,7 +2,8 @@
 inside the page script with the progress bar and loss curves redrawn as epochs finish.
 
 The run is kept in session state after every epoch, so pressing Stop (or changing any control,
-which reruns the page) keeps what was trained so far.
+which reruns the page) keeps what was trained so far, with every optimizer's weights at each
+epoch (``path_points``, bounded in memory) for the Landscape section.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from viz.training import curves_figure
 
 RESULT = "lab.result"  # session key of the latest (possibly partial) training run
 REDRAW_SECONDS = 0.4  # live curves are redrawn at most this often
+PATH_POINTS = 200  # weight vectors kept per optimizer for the landscape: every epoch up to 200
+PATH_BYTES = 50 * 10**6  # all optimizers' kept weights at most (float32 offsets, lab.paths)
 
 
 @dataclass
@@ -37,6 +40,13 @@ class LabRun:
 def dataset(name: str, n: int, noise: float, seed: int, test_fraction: float) -> lab.Dataset:
     """The toy data set for these settings (``lab.make_dataset``), cached."""
     return lab.make_dataset(name, n=n, noise=noise, seed=seed, test_fraction=test_fraction)
+
+
+def path_points(optimizers: int, n_params: int) -> int:
+    """``lab.train``'s keep_path for the landscape: ``PATH_POINTS``, or fewer for a network so
+    large that optimizers × (keep_path + 2) float32 vectors of n_params would pass
+    ``PATH_BYTES`` (at least 1: θ₀, one middle epoch and the last)."""
+    return max(1, min(PATH_POINTS, PATH_BYTES // (4 * n_params * optimizers) - 2))
 
 
 def draw_curves(slot, run: LabRun, clock: str, key: str, live: bool = False) -> None:
@@ -71,6 +81,7 @@ def train_live(run: LabRun, optimizers, batch_size: int | None, seed: int, slots
         batch_size=batch_size,
         seed=seed,
         callback=on_epoch,
+        keep_path=path_points(len(optimizers), run.network.n_params),
     )
 
 

@@ -76,7 +76,7 @@ if train_clicked and optimizers:
 
 # figures
 show_kept_run(chart_slot, clock, settings, target, trained=train_clicked)
-landscape_section(url, optimizers, settings, batch_size, seed)
+landscape_section(url, optimizers, settings)
 sweep_section(url, (name, n, noise, data_seed, test_share), network, batch_size, target)
 
 url.finish()

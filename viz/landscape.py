@@ -2,7 +2,7 @@
 
 Use::
 
-    fig = contour_figure(alphas, betas, values, paths)   # the plane, every path projected
+    fig = contour_figure(alphas, betas, values, paths)   # the plane, every path, animated
     fig = honesty_figure(paths)          # true loss vs the loss the plane shows, off-plane share
     notes = misleading(paths, tolerance=0.1)            # where the picture misleads
     fig = interpolation_figure(curves)   # loss along straight lines between weight vectors
@@ -10,8 +10,9 @@ Use::
 
 A path is a ``PlanePath``: its label, colour, epochs, coords (T, 2) on the plane, the share of
 its distance from the centre that lies off the plane, the true loss at each kept epoch and the
-loss at its projected point (computed exactly, never read off the grid). The contour is drawn
-like the Playground's background (``viz.background``: the same colour ramp and lines).
+loss at its projected point (computed exactly, never read off the grid). The contour is the
+Playground's race chart (``viz.trajectory``) over the plane: the same background, colour ramp
+and lines, the paths played epoch by epoch.
 """
 
 from __future__ import annotations
@@ -20,7 +21,16 @@ from typing import NamedTuple
 
 import numpy as np
 
-from viz.background import contour_levels, contour_lines, spans_decades, surface_image
+from viz.background import (
+    Background,
+    contour_levels,
+    contour_lines,
+    spans_decades,
+    surface_image,
+)
+from viz.trajectory import Trajectory, trajectory_figure
+
+TITLE_PX = 30  # px added above the race chart's legend for the plane's title
 
 
 class PlanePath(NamedTuple):
@@ -33,68 +43,82 @@ class PlanePath(NamedTuple):
     off_share: np.ndarray
     true_loss: np.ndarray
     plane_loss: np.ndarray
+    diverged_at: int | None = None  # the epoch it diverged in (its path stops before it)
 
 
-def contour_figure(alphas, betas, values, paths: list[PlanePath], title: str = "") -> dict:
-    """The loss over the plane (Z[i, j] at (alphas[j], betas[i])) as the Playground's shaded
-    image and contour lines, each path's projection on top: a line through its epochs, a
-    circle at the start and a diamond at its last kept epoch."""
+def contour_figure(
+    alphas, betas, values, paths: list[PlanePath], title: str = "", frame_ms: int = 60
+) -> dict:
+    """The loss over the plane (Z[i, j] at (alphas[j], betas[i])) under every path, animated
+    epoch by epoch as the Playground's race (``viz.trajectory.trajectory_figure``: the same
+    shaded image and contour lines, ▶ Play, slider and counter), each full path dotted, plus
+    one legend-less marker per kept epoch whose hover gives the epoch, the true loss and the
+    share off the plane."""
     values = np.asarray(values, float)
     log = spans_decades(values)
-    lx, ly = contour_lines(alphas, betas, values, contour_levels(values, 14, log))
-    traces = [_lines_trace(lx, ly)]
+    lines = contour_lines(alphas, betas, values, contour_levels(values, 14, log))
+    background = Background(surface_image(values, log), *lines, log)
+    epochs, runs = epoch_frames(paths)
+    figure = trajectory_figure(
+        PlaneDomain(((alphas[0], alphas[-1]), (betas[0], betas[-1]))),
+        runs,
+        trail=None,  # the whole path dotted, the last 10 kept epochs drawn as the trail
+        background=background,
+        clickable=0,
+        frame_ms=frame_ms,
+        counter=lambda step: f"epoch {epochs[step]}",
+    )
+    figure["data"] += [_kept_trace(path) for path in paths]
+    layout = figure["layout"]
+    layout["xaxis"]["title"] = {"text": "α (along d₁)"}
+    layout["yaxis"]["title"] = {"text": "β (along d₂)"}
+    layout["margin"]["t"] += TITLE_PX  # the title above the legend
+    layout["height"] += TITLE_PX
+    layout["title"] = {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 15}}
+    layout["title"] |= {"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 8}}
+    return figure
+
+
+class PlaneDomain(NamedTuple):
+    """What the race chart needs of a surface here: the (α, β) ranges drawn."""
+
+    domain: tuple
+
+
+def epoch_frames(paths: list[PlanePath]) -> tuple[np.ndarray, list[Trajectory]]:
+    """(epochs, runs): every epoch any path kept, in order, and each path as a race
+    ``Trajectory`` over them, standing at its last kept epoch at or before each one (a
+    diverged optimizer stays at its last good weights, marked ✕ from its ``diverged_at``)."""
+    epochs = np.unique(np.concatenate([np.asarray(p.epochs, int) for p in paths]))
+    runs = []
     for path in paths:
-        traces.append(_path_trace(path))
-    x0, x1, y0, y1 = alphas[0], alphas[-1], betas[0], betas[-1]
-    image = {"source": surface_image(values, log), "xref": "x", "yref": "y", "x": x0, "y": y1}
-    image |= {"sizex": x1 - x0, "sizey": y1 - y0, "sizing": "stretch", "layer": "below"}
-    layout = {
-        "title": {"text": title},
-        "images": [image],
-        "xaxis": {
-            "title": {"text": "α (along d₁)"},
-            "range": [x0, x1],
-            "showgrid": False,
-            "zeroline": False,
-        },
-        "yaxis": {
-            "title": {"text": "β (along d₂)"},
-            "range": [y0, y1],
-            "showgrid": False,
-            "zeroline": False,
-        },
-        "height": 520,
-        "legend": {"orientation": "h", "y": -0.15},
-    }
-    return {"data": traces, "layout": layout}
+        index = np.searchsorted(np.asarray(path.epochs), epochs, side="right") - 1
+        index = np.maximum(index, 0)
+        after = np.flatnonzero(epochs >= (path.diverged_at or np.inf))
+        runs.append(
+            Trajectory(
+                label=path.label,
+                color=path.color,
+                path=np.asarray(path.coords)[index],
+                values=np.asarray(path.true_loss)[index],
+                diverged_at=int(after[0]) if after.size else -1,
+            )
+        )
+    return epochs, runs
 
 
-def _lines_trace(x, y) -> dict:
-    return {
-        "type": "scatter",
-        "x": np.asarray(x).tolist(),
-        "y": np.asarray(y).tolist(),
-        "mode": "lines",
-        "line": {"color": "rgba(255,255,255,0.45)", "width": 1},
-        "hoverinfo": "skip",
-        "showlegend": False,
-        "name": "contours",
-    }
-
-
-def _path_trace(path: PlanePath) -> dict:
-    """A path as a line with markers: circle at its start, diamond at its end."""
-    n = len(path.coords)
-    symbols = ["circle"] + ["circle-open"] * max(n - 2, 0) + ["diamond"] * (n > 1)
-    sizes = [9] + [4] * max(n - 2, 0) + [12] * (n > 1)
+def _kept_trace(path: PlanePath) -> dict:
+    """A small open circle at each kept epoch, with the epoch, true loss and off-plane share
+    on hover, at full precision."""
     return {
         "type": "scatter",
         "x": path.coords[:, 0].tolist(),
         "y": path.coords[:, 1].tolist(),
-        "mode": "lines+markers",
-        "name": path.label,
-        "line": {"color": path.color, "width": 2},
-        "marker": {"color": path.color, "symbol": symbols, "size": sizes},
+        "mode": "markers",
+        "name": f"{path.label} (kept epochs)",
+        "legendgroup": path.label,
+        "showlegend": False,
+        "marker": {"color": path.color, "symbol": "circle-open", "size": 5},
         "customdata": np.column_stack([path.epochs, path.true_loss, path.off_share]).tolist(),
         "hovertemplate": "epoch %{customdata[0]}<br>true loss %{customdata[1]:.4g}"
         "<br>off the plane %{customdata[2]:.0%}<extra>" + path.label + "</extra>",
