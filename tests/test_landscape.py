@@ -190,3 +190,22 @@ def test_chunked_losses_with_a_short_last_chunk_equal_one_at_a_time(monkeypatch)
     want = _loop_losses(plane.points(coords), DATA.x_train, DATA.y_train)
     got = landscape.plane_losses(NET, plane, coords, DATA.x_train, DATA.y_train)
     np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_an_in_plane_path_kept_in_float32_stays_on_the_plane():
+    """Stored as float32 offsets from θ₀ (lab.paths), a path in the plane through θ₀ reads
+    back within 2⁻²⁴ ‖θ − θ₀‖ of it: its off-plane share stays below 10⁻⁶ (the stated
+    tolerance) and the contour loss at its projection equals its true loss to 10⁻⁶."""
+    from lab.paths import WeightPath
+
+    theta0 = _centre()
+    plane = Plane(theta0, *directions.filter_normalized(theta0, NET, seed=2))
+    coords = np.column_stack([np.linspace(0, 0.8, 12), np.sin(np.linspace(0, 3, 12))])
+    kept = WeightPath(theta0)
+    for epoch, point in enumerate(plane.points(coords)):
+        kept.append(epoch, point)
+    seen = landscape.trace_path(NET, plane, kept.weights(), DATA.x_train, DATA.y_train)
+    assert np.abs(kept.weights() - plane.points(coords)).max() > 0  # really rounded
+    assert seen["share"].max() < 1e-6
+    np.testing.assert_allclose(seen["coords"], coords, atol=1e-6)
+    np.testing.assert_allclose(seen["plane"], seen["true"], rtol=1e-6)
