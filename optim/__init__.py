@@ -27,13 +27,17 @@ from optim.alias import (
     prodigy,
     radam,
     rmsprop,
+    sam_adam,
+    sam_sgd,
     sgd,
     sgd_schedule_free,
     signum,
+    sophia,
     yogi,
 )
 from optim.averages import Averages, averages, ewa
-from optim.base import EmptyState, GradientTransformation, chain
+from optim.base import EmptyState, GradientTransformation, chain, extras
+from optim.curvature import central_difference_hvp, hessian_diagonal
 from optim.internals import internals, trace_internals
 from optim.registry import OPTIMIZERS, Hyperparameter, OptimizerSpec
 from optim.runner import RunResult, run
@@ -44,6 +48,8 @@ from optim.schedules import (
     step_schedule,
     warmup_cosine_schedule,
 )
+from optim.sharpness import SamState, sam
+from optim.sophia import ScaleBySophiaState, scale_by_sophia
 from optim.transforms import (
     add_decayed_weights,
     add_noise,
@@ -72,6 +78,8 @@ __all__ = [
     "Hyperparameter",
     "OptimizerSpec",
     "RunResult",
+    "SamState",
+    "ScaleBySophiaState",
     "adabelief",
     "adadelta",
     "adagrad",
@@ -84,6 +92,7 @@ __all__ = [
     "ademamix",
     "adopt",
     "averages",
+    "central_difference_hvp",
     "chain",
     "clip_by_norm",
     "clip_by_value",
@@ -91,7 +100,9 @@ __all__ = [
     "cosine_schedule",
     "ewa",
     "exponential_schedule",
+    "extras",
     "gd",
+    "hessian_diagonal",
     "internals",
     "lion",
     "lookahead",
@@ -103,6 +114,9 @@ __all__ = [
     "radam",
     "rmsprop",
     "run",
+    "sam",
+    "sam_adam",
+    "sam_sgd",
     "scale_by_adadelta",
     "scale_by_adagrad",
     "scale_by_adam",
@@ -113,10 +127,12 @@ __all__ = [
     "scale_by_nadam",
     "scale_by_radam",
     "scale_by_rms",
+    "scale_by_sophia",
     "schedule_free",
     "sgd",
     "sgd_schedule_free",
     "signum",
+    "sophia",
     "step_schedule",
     "trace",
     "trace_internals",

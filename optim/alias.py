@@ -18,6 +18,8 @@ from optim.base import (
     check_flag,
     value_at,
 )
+from optim.sharpness import sam
+from optim.sophia import scale_by_sophia
 from optim.transforms import (
     add_decayed_weights,
     lookahead,
@@ -357,3 +359,38 @@ def signum(lr=1e-3, momentum=0.9, weight_decay=0.0, decouple=True):
     θ_t = θ − α·sign(m_t). μ = 0 is signSGD, θ_t = θ − α·sign(g_t)."""
     decouple = check_flag(decouple, "decouple")
     return _with_weight_decay(scale_by_signum(momentum), lr, weight_decay, decouple)
+
+
+def sam_sgd(lr=1e-3, momentum=0.0, weight_decay=0.0, nesterov=False, rho=0.05, adaptive=False):
+    """SAM (Foret et al. 2021) over ``sgd(lr, momentum, weight_decay=…, nesterov=…)``:
+    e = ρ·s²⊙g/(‖s⊙g‖ + 10⁻¹²) with g = ∇J(θ) and s = |θ| (``adaptive``) or 1; SGD steps θ with
+    ∇J(θ + e). Asks for ``grad_fn`` (optim.sharpness.sam wraps any optimizer)."""
+    return sam(sgd(lr, momentum, weight_decay=weight_decay, nesterov=nesterov), rho, adaptive)
+
+
+def sam_adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, rho=0.05, adaptive=False):
+    """SAM (Foret et al. 2021) over ``adam(lr, betas, eps, weight_decay)``: Adam's moments are
+    fed ∇J(θ + e), e as in ``sam_sgd``. Asks for ``grad_fn``."""
+    return sam(adam(lr, betas, eps, weight_decay), rho, adaptive)
+
+
+def sophia(
+    lr=6e-2,
+    betas=(0.96, 0.99),
+    rho=1e-2,
+    weight_decay=0.0,
+    decouple=True,
+    update_period=10,
+    eps=1e-12,
+    exact_hessian=False,
+    seed=0,
+):
+    """SophiaH (Liu et al. 2023, Sophia with the Hutchinson estimate), matching
+    pytorch-optimizer's ``SophiaH`` (one Gaussian sample, no fixed decay): θ ← θ(1 − αλ)
+    (decoupled, its default; else g ← g + λθ); every k-th step from the first
+    h ← β₂h + (1−β₂)·z⊙(H·z) (z ~ N(0, I) from ``seed``; the exact diag H with
+    ``exact_hessian``); m ← β₁m + (1−β₁)g; θ_t = θ − α·clip(m/max(h, ε), ±ρ).
+    ρ is the reference's ``p``, k its ``update_period``. Asks for ``hvp_fn``."""
+    decouple = check_flag(decouple, "decouple")
+    scaler = scale_by_sophia(betas, rho, eps, update_period, exact_hessian, seed)
+    return _with_weight_decay(scaler, lr, weight_decay, decouple)

@@ -4,6 +4,19 @@ An optimizer is a pair of pure functions over float arrays of any shape (Optax's
 ``state = opt.init(params)`` and ``updates, state = opt.update(grads, state, params)``;
 the caller applies ``params + updates``. Hyperparameters are floats, arrays that broadcast
 against the params (one value per point, say), or for learning rates a schedule ``step -> value``.
+
+Extras. A transformation that needs more than the gradient at the current params names what it
+asks for in ``asks``, and its ``update`` takes those as keyword arguments (Optax's SAM takes a
+``grad_fn`` the same way); every other transformation is untouched and ``asks`` is empty:
+
+* ``grad_fn(params) -> grads``: the gradient anywhere (SAM takes it at a perturbed point);
+* ``hvp_fn(params, v) -> H(params)·v``: the Hessian-vector product, v of the params' shape
+  (Sophia estimates the Hessian diagonal from it).
+
+``chain`` asks for the union of what its parts ask for and hands each part only its own.
+Whoever steps an optimizer supplies them, via ``extras(opt, grad_fn=..., hvp_fn=...)``:
+``optim.run`` (hvp_fn as an argument), the Atlas (a surface's exact ``hvp``), the Training lab
+(backprop on the same mini-batch, and a central difference of it for ``hvp_fn``).
 """
 
 import math
@@ -24,11 +37,29 @@ class GradientTransformation(NamedTuple):
     ``fused(params) -> apply(g, params, out)``, returning the updates written into ``out``
     with its state kept in buffers of its own. It computes the same floating-point
     operations as ``update`` in the same order, so the two agree bit for bit.
+
+    ``asks``: the extras (see the module docstring) ``update`` takes as keyword arguments,
+    e.g. ``frozenset({"grad_fn"})``; empty for the common ``update(grads, state, params)``.
     """
 
     init: Callable[[np.ndarray], State]
-    update: Callable[[np.ndarray, State, np.ndarray | None], tuple[np.ndarray, State]]
+    update: Callable[..., tuple[np.ndarray, State]]
     fused: Callable[[np.ndarray], Callable] | None = None
+    asks: frozenset[str] = frozenset()
+
+
+EXTRAS = ("grad_fn", "hvp_fn")  # what a transformation may ask for, by keyword
+
+
+def extras(opt: GradientTransformation, **available) -> dict[str, Callable]:
+    """The keyword arguments ``opt.update`` asks for, taken from ``available`` (name ->
+    function or None); ValueError naming the first one asked for and not supplied."""
+    for name in sorted(opt.asks):
+        if name not in EXTRAS:
+            raise ValueError(f"unknown extra {name!r}: an update may ask for {EXTRAS}")
+        if available.get(name) is None:
+            raise ValueError(f"this optimizer asks for {name} and none was given: pass {name}=")
+    return {name: available[name] for name in opt.asks}
 
 
 class EmptyState(NamedTuple):
@@ -47,20 +78,23 @@ def stateless(fn: Callable[[np.ndarray, np.ndarray | None], np.ndarray]) -> Grad
 def chain(*transforms: GradientTransformation) -> GradientTransformation:
     """Apply ``transforms`` one after the other; the state is the tuple of their states.
 
-    A chain of one keeps that transform's fused form (a wrapper that adds nothing)."""
+    A chain of one keeps that transform's fused form (a wrapper that adds nothing). It asks for
+    every extra its parts ask for and passes each part only those it asks for."""
 
     def init(params):
         return tuple(t.init(params) for t in transforms)
 
-    def update(updates, state, params=None):
+    def update(updates, state, params=None, **extras):
         new_state = []
         for t, s in zip(transforms, state, strict=True):
-            updates, s = t.update(updates, s, params)
+            asked = {name: extras[name] for name in t.asks} if t.asks else {}
+            updates, s = t.update(updates, s, params, **asked)
             new_state.append(s)
         return updates, tuple(new_state)
 
     fused = getattr(transforms[0], "fused", None) if len(transforms) == 1 else None
-    return GradientTransformation(init, update, fused)
+    asks = frozenset().union(*(t.asks for t in transforms))
+    return GradientTransformation(init, update, fused, asks)
 
 
 def value_at(hyper: Hyper | Schedule, step: int) -> Hyper:

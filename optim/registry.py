@@ -145,6 +145,32 @@ def _spec(name, label, factory, hyperparameters, description, latex, reference):
     )
 
 
+_SAM_RHO = _number(
+    "rho",
+    "ρ (radius)",
+    0.3,
+    0.0,
+    2.0,
+    "linear",
+    "How far SAM climbs along the gradient to the probe point where it takes the gradient.",
+)
+_SAM_ADAPTIVE = _flag(
+    "adaptive", "Adaptive (ASAM)", "Scale the climb per coordinate by |θ|² (Kwon et al. 2021)."
+)
+_SAM_RULE = (
+    _G + r", \quad \varepsilon_t = \rho\,\frac{g_t}{\|g_t\|}",
+    r"\hat g_t &= \nabla J(\theta_{t-1} + \varepsilon_t) \quad \text{(at the probe)}",
+)
+SAM_DESCRIPTION = (
+    "Steps with the gradient taken ρ uphill of the point (the probe), so a minimum is only"
+    " settled in if it stays low ρ away: narrow basins push the point out, wide ones keep it;"
+    " near a saddle the probe can balance the pull and the point hovers."
+)
+SAM_REFERENCE = (
+    "Foret et al. (2021), Sharpness-Aware Minimization; matches the authors' PyTorch port"
+    " davda54/sam (commit 3c3afdb)"
+)
+
 OPTIMIZERS: dict[str, OptimizerSpec] = dict(
     [
         _spec(
@@ -669,6 +695,74 @@ OPTIMIZERS: dict[str, OptimizerSpec] = dict(
                 r"\theta_t &= \theta_{t-1} - \alpha\,\operatorname{sign}(m_t)",
             ),
             "Bernstein et al. (2018), signSGD; matches pytorch-optimizer's SignSGD (4.1.0)",
+        ),
+        _spec(
+            "sam_sgd",
+            "SAM (SGD)",
+            alias.sam_sgd,
+            [_lr(0.002), _momentum(0.9), _SAM_RHO, _SAM_ADAPTIVE, _weight_decay()],
+            SAM_DESCRIPTION,
+            _aligned(*_SAM_RULE, r"\theta_t &= \theta_{t-1} + \text{SGD step}(\hat g_t)"),
+            SAM_REFERENCE + " over torch.optim.SGD",
+        ),
+        _spec(
+            "sam_adam",
+            "SAM (Adam)",
+            alias.sam_adam,
+            [_lr(0.05), _beta1(), _beta2(), _eps(), _SAM_RHO, _SAM_ADAPTIVE, _weight_decay()],
+            SAM_DESCRIPTION,
+            _aligned(*_SAM_RULE, r"\theta_t &= \theta_{t-1} + \text{Adam step}(\hat g_t)"),
+            SAM_REFERENCE + " over torch.optim.Adam",
+        ),
+        _spec(
+            "sophia",
+            "SophiaH",
+            alias.sophia,
+            [
+                _lr(0.5),
+                _beta1(),
+                _beta2(0.99),
+                _number(
+                    "rho",
+                    "ρ (clip)",
+                    1.0,
+                    1e-3,
+                    10.0,
+                    "log",
+                    "Largest step per coordinate, before α: the ratio m/h is clipped to ±ρ.",
+                ),
+                _number(
+                    "update_period",
+                    "k (Hessian every k steps)",
+                    1,
+                    1,
+                    50,
+                    "int",
+                    "Steps between estimates of the Hessian diagonal.",
+                ),
+                _flag(
+                    "exact_hessian",
+                    "Exact Hessian diagonal",
+                    "Use the surface's exact ∂²J/∂x², ∂²J/∂y² instead of Hutchinson's z⊙Hz.",
+                ),
+                _number("eps", "ε", 1e-12, 1e-15, 1e-2, "log", "Floor of the Hessian average h."),
+                _weight_decay(0.0, True),
+                _flag("decouple", "Decoupled decay", "Shrink θ directly (as AdamW).", True),
+            ],
+            "Newton-like steps: momentum divided by a running average h of the Hessian's"
+            " diagonal, clipped to ±ρ. Hutchinson's estimate z⊙Hz of a random z is noisy and often"
+            " negative in 2-D, so h starts near 0 and early steps are clipped ±αρ (a sign step);"
+            " once h settles, steps shrink to about α times Newton's.",
+            _aligned(
+                _G + r", \quad \hat h = z \odot (H z), \ z \text{ from } N(0, I)"
+                r" \ \text{every } k \text{ steps}",
+                r"h_t &= \beta_2 h_{t-1} + (1-\beta_2)\,\hat h, \quad"
+                r" m_t = \beta_1 m_{t-1} + (1-\beta_1)\,g_t",
+                r"\theta_t &= \theta_{t-1} - \alpha\,\operatorname{clip}\left("
+                r"\frac{m_t}{\max(h_t, \varepsilon)}, \rho\right)",
+            ),
+            "Liu et al. (2024), Sophia: A Scalable Stochastic Second-order Optimizer; matches"
+            " pytorch-optimizer's SophiaH (4.1.0), the Hutchinson variant",
         ),
     ]
 )

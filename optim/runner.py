@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from optim.base import GradientTransformation, check, check_count
+from optim.base import GradientTransformation, check, check_count, extras
 
 # Without record, an optimizer's fused form steps a share of the points on a thread of its own
 # for each CPU core run may use (NumPy lets go of the GIL inside each call; the hyperparameters of
@@ -34,6 +34,8 @@ def run(
     value_fn=None,
     record: bool = True,
     bound: float = 1e6,
+    hvp_fn=None,
+    asked_grad_fn=None,
 ) -> RunResult:
     """Step the n points of ``x0`` (shape (n, d)) ``steps`` times with ``opt``.
 
@@ -44,7 +46,13 @@ def run(
     Without ``record`` only final points are kept. An optimizer's fused form (optim.fused),
     where it has one, steps the points instead of its ``update`` (the same numbers), and
     without ``record`` on up to ``CORES`` threads (see ``SHARE_POINTS``).
+
+    An optimizer that asks for extras (optim.base) gets ``grad_fn`` (or ``asked_grad_fn``, where
+    the caller's grad_fn does more than compute: the Atlas's observes the points of each step)
+    and ``hvp_fn(points, v) -> H·v`` (shapes (n, d)); ValueError when it asks for hvp_fn and
+    none was given. Its ``update`` then steps the points (no fused form, one thread).
     """
+    supplied = extras(opt, grad_fn=asked_grad_fn or grad_fn, hvp_fn=hvp_fn)
     x0 = _check_points(x0)
     steps = check_count(steps, "steps")
     bound = check(bound, "bound", np.finfo(float).tiny, 1e150)  # bound² must stay finite
@@ -52,24 +60,25 @@ def run(
         if record:
             path = np.empty((steps + 1, *x0.shape))
             grads = np.empty((steps, *x0.shape))
-            diverged_at = _trajectory(_stepper(opt, x0), grad_fn, x0, steps, bound, path, grads)
+            stepper = _stepper(opt, x0, supplied)
+            diverged_at = _trajectory(stepper, grad_fn, x0, steps, bound, path, grads)
             final = path[-1]
             grad_norms = np.sqrt(np.sum(grads * grads, axis=-1))
             values = None if value_fn is None else _values(value_fn, path)
             final_values = None if values is None else values[-1]
         else:
             path = grad_norms = values = None
-            final, diverged_at = _final_points(opt, grad_fn, x0, steps, bound)
+            final, diverged_at = _final_points(opt, grad_fn, x0, steps, bound, supplied)
             final_values = None if value_fn is None else _values(value_fn, final)
     return RunResult(path, final, values, final_values, grad_norms, diverged_at)
 
 
-def _final_points(opt, grad_fn, x0, steps, bound) -> tuple[np.ndarray, np.ndarray]:
+def _final_points(opt, grad_fn, x0, steps, bound, supplied) -> tuple[np.ndarray, np.ndarray]:
     """Final points and divergence steps: all points at once, or with a fused form one share of
     them per thread (grad_fn is then called from several threads at once, which NumPy
     functions of their argument allow)."""
     final, diverged_at = x0.copy(), np.empty(len(x0), dtype=int)
-    fused = getattr(opt, "fused", None) is not None
+    fused = getattr(opt, "fused", None) is not None and not supplied
     threads = max(1, min(CORES, len(x0) // SHARE_POINTS)) if fused else 1
     size = -(-len(x0) // threads)
 
@@ -79,7 +88,8 @@ def _final_points(opt, grad_fn, x0, steps, bound) -> tuple[np.ndarray, np.ndarra
             # Column-major: each coordinate of the share lies contiguous in memory, so the
             # p[:, 0], p[:, 1] of a grad_fn are contiguous too (NumPy's SIMD loops need it).
             points = np.asfortranarray(final[rows])
-            diverged_at[rows] = _trajectory(_stepper(opt, points), grad_fn, points, steps, bound)
+            stepper = _stepper(opt, points, supplied)
+            diverged_at[rows] = _trajectory(stepper, grad_fn, points, steps, bound)
             final[rows] = points
 
     if threads == 1:
@@ -116,12 +126,12 @@ def _values(value_fn, points: np.ndarray) -> np.ndarray:
     return np.asarray(value_fn(flat), dtype=float).reshape(points.shape[:-1])
 
 
-def _stepper(opt, x0):
+def _stepper(opt, x0, supplied):
     """``step(g, x, out) -> updates``: the optimizer's fused form writing them into ``out`` (a
-    buffer of ours; it only reads g, which may belong to the caller) when it has one, else its
-    ``update`` with the state kept here."""
+    buffer of ours; it only reads g, which may belong to the caller) when it has one and asks
+    for no extras, else its ``update`` with the state kept here and the ``supplied`` extras."""
     fused = getattr(opt, "fused", None)
-    if fused is not None:
+    if fused is not None and not supplied:
         apply = fused(x0)
         return lambda g, x, out: apply(np.asarray(g, dtype=float), x, out)
     state = opt.init(x0)
@@ -130,7 +140,7 @@ def _stepper(opt, x0):
         nonlocal state
         # A copy: the state may keep g (momentum's first step), and g may be a view of x,
         # which lives in a buffer of ours that is overwritten later.
-        updates, state = opt.update(np.array(g, dtype=float), state, x)
+        updates, state = opt.update(np.array(g, dtype=float), state, x, **supplied)
         return updates
 
     return step

@@ -67,6 +67,24 @@ def _compile(expression: sympy.Expr, symbols: tuple[sympy.Symbol, ...]):
     return value, value_and_grad
 
 
+@lru_cache(maxsize=128)
+def hessian(expression: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr]:
+    """(∂²J/∂x², ∂²J/∂x∂y, ∂²J/∂y²), exact, by sympy.diff of the gradient. DiracDelta terms (the
+    second derivative of abs at its kink) are dropped: this is the Hessian of the smooth pieces,
+    as the gradient takes a one-sided slope there."""
+    dx, dy = gradient(expression)
+    entries = (sympy.diff(dx, X), sympy.diff(dx, Y), sympy.diff(dy, Y))
+    return tuple(e.replace(sympy.DiracDelta, lambda *_: sympy.S.Zero) for e in entries)
+
+
+@lru_cache(maxsize=128)
+def _compile_hessian(expression: sympy.Expr, symbols: tuple[sympy.Symbol, ...]):
+    """A NumPy function (x, y, *params) -> (J, ∂²J/∂x², ∂²J/∂x∂y, ∂²J/∂y²), built on first use
+    only (an optimizer that asks for curvature), sharing subexpressions."""
+    entries = [expression, *hessian(expression)]
+    return sympy.lambdify((X, Y, *symbols), entries, modules="numpy", cse=True)
+
+
 def _coordinates(p) -> tuple[np.ndarray, np.ndarray]:
     p = np.asarray(p, dtype=float)
     if p.ndim == 0 or p.shape[-1] != 2:
@@ -101,9 +119,10 @@ class Surface:
     """A cost surface J(x, y) with its exact gradient and what is known about it.
 
     `s(p)` gives J at points p of shape (..., 2) as shape (...); `s.grad(p)` gives ∇J as
-    (..., 2). Where J is undefined or overflows (log of a negative number, division by
-    zero) both give nan, silently. Instances are immutable: `with_params` and
-    `with_domain` return new surfaces.
+    (..., 2), `s.hvp(p, v)` the Hessian-vector product H(p)·v and `s.hessian_diagonal(p)`
+    (∂²J/∂x², ∂²J/∂y²), both (..., 2) and exact. Where J is undefined or overflows (log of a
+    negative number, division by zero) all give nan, silently. Instances are immutable:
+    `with_params` and `with_domain` return new surfaces.
     """
 
     name: str
@@ -139,7 +158,8 @@ class Surface:
         return sympy.latex(self.expression)
 
     def __getstate__(self):  # compiled functions are rebuilt after unpickling, not pickled
-        return {k: v for k, v in self.__dict__.items() if k != "_functions"}
+        compiled = ("_functions", "_hessian_function")
+        return {k: v for k, v in self.__dict__.items() if k not in compiled}
 
     @cached_property
     def _functions(self):
@@ -161,6 +181,35 @@ class Surface:
         for kx, ky in self.kinks:
             g[(x == kx) & (y == ky)] = 0.0
         return g
+
+    @cached_property
+    def _hessian_function(self):
+        return _compile_hessian(self.expression, tuple(p.symbol for p in self.parameters))
+
+    def _hessian_entries(self, p) -> np.ndarray:
+        """(..., 3): ∂²J/∂x², ∂²J/∂x∂y, ∂²J/∂y²; nan where J is undefined or they overflow,
+        0 at the kinks (where the gradient is 0 too)."""
+        x, y = _coordinates(p)
+        with np.errstate(all="ignore"):
+            value, *entries = self._hessian_function(x, y, *self.parameter_values)
+        h = _filled((*x.shape, 3), *entries)
+        h[~np.isfinite(value) & np.ones(x.shape, bool)] = np.nan
+        for kx, ky in self.kinks:
+            h[(x == kx) & (y == ky)] = 0.0
+        return h
+
+    def hvp(self, p, v) -> np.ndarray:
+        """H(p)·v for points p and vectors v of shape (..., 2) (broadcast against each other)."""
+        h = self._hessian_entries(p)
+        v = np.asarray(v, dtype=float)
+        with np.errstate(all="ignore"):
+            first = h[..., 0] * v[..., 0] + h[..., 1] * v[..., 1]
+            second = h[..., 1] * v[..., 0] + h[..., 2] * v[..., 1]
+        return np.stack([first, second], axis=-1)
+
+    def hessian_diagonal(self, p) -> np.ndarray:
+        """(∂²J/∂x², ∂²J/∂y²) at points p, shape (..., 2)."""
+        return self._hessian_entries(p)[..., ::2]
 
     def with_params(self, **values: float) -> Surface:
         """The same surface with some parameters changed (ValueError if unknown or out of range)."""

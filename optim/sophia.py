@@ -1,0 +1,74 @@
+"""Sophia's preconditioner (Liu et al. 2023) with the Hutchinson estimate of the Hessian diagonal.
+
+The step divides a momentum of gradients by a running average of the Hessian's diagonal and
+clips the ratio, so the update asks for Hessian-vector products: ``hvp_fn(params, v) -> H·v``
+(optim.base, "Extras"). On a surface they are exact (sympy); in the Training lab a central
+difference of backprop gradients.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from optim.base import GradientTransformation, check, check_betas, check_count, check_flag
+from optim.curvature import hessian_diagonal
+
+
+class ScaleBySophiaState(NamedTuple):
+    step: int
+    m: np.ndarray  # the momentum of g
+    hessian: np.ndarray  # the running average of the Hessian-diagonal estimates
+    estimate: np.ndarray  # the latest estimate (z⊙Hz, or the exact diagonal); 0 before any
+
+
+def _lerp(start, end, weight):
+    """start + w·(end − start), evaluated as torch.lerp does: from the nearer end (w < ½ from
+    ``start``), for a float w or one per point."""
+    if np.ndim(weight) == 0:
+        if weight < 0.5:
+            return start + weight * (end - start)
+        return end - (end - start) * (1.0 - weight)
+    near_start = start + weight * (end - start)
+    return np.where(weight < 0.5, near_start, end - (end - start) * (1.0 - weight))
+
+
+def hutchinson_vector(seed: int, count: int, shape) -> np.ndarray:
+    """z ~ N(0, I) of ``shape`` for the ``count``-th estimate (from 0): a pure function of
+    (seed, count), so a run is reproducible and a recorder can draw the same vectors."""
+    return np.random.default_rng([seed, count]).standard_normal(shape)
+
+
+def scale_by_sophia(
+    betas=(0.96, 0.99), rho=1e-2, eps=1e-12, update_period=10, exact_hessian=False, seed=0
+):
+    """SophiaH's preconditioned, clipped step (before −α), as pytorch-optimizer's ``SophiaH``
+    computes it: at steps t = 1, 1 + k, 1 + 2k, … (k = ``update_period``) the estimate
+    ĥ = z⊙(H·z) with z ~ N(0, I) drawn from (seed, count) (Hutchinson: E[ĥ] = diag H), or the
+    exact diagonal with ``exact_hessian``, enters h ← β₂h + (1−β₂)ĥ (h₀ = 0); every step
+    m ← β₁m + (1−β₁)g (m₀ = 0; both averages evaluated as torch.lerp does) and the output is
+    clip(m/max(h, ε), −ρ, ρ). No bias correction: while h is small the ratio is clipped and
+    the step is ±ρ per coordinate (a sign step)."""
+    beta1, beta2 = check_betas(betas)
+    rho, eps = check(rho, "rho"), check(eps, "eps")
+    period = check_count(update_period, "update_period", 1)
+    exact, seed = check_flag(exact_hessian, "exact_hessian"), check_count(seed, "seed")
+
+    def update(g, state, params=None, *, hvp_fn):
+        t = state.step + 1
+        hessian, estimate = state.hessian, state.estimate
+        if (t - 1) % period == 0:
+            if exact:
+                estimate = hessian_diagonal(hvp_fn, params)
+            else:
+                z = hutchinson_vector(seed, (t - 1) // period, np.shape(params))
+                estimate = z * hvp_fn(params, z)
+            hessian = _lerp(hessian, estimate, 1.0 - beta2)
+        m = _lerp(state.m, g, 1.0 - beta1)
+        ratio = np.clip(m / np.maximum(hessian, eps), -rho, rho)
+        return ratio, ScaleBySophiaState(t, m, hessian, estimate)
+
+    def init(params):
+        zeros = np.zeros(np.shape(params))
+        return ScaleBySophiaState(0, zeros, zeros, zeros)
+
+    return GradientTransformation(init, update, asks=frozenset({"hvp_fn"}))
