@@ -23,6 +23,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from optim.partition import Layout, View
+
 
 def parse_widths(text: str, *, max_layers: int = 8, max_width: int = 256) -> tuple[int, ...]:
     """Hidden-layer widths from text such as "25, 50, 50, 25" or "25-50-50-25".
@@ -159,6 +161,18 @@ class MLP:
             layout.append(Layer(start, shape))
             start = layout[-1].block.stop
         return tuple(layout)
+
+    @cached_property
+    def layout(self) -> Layout:
+        """θ's named views for optimizers with parameter groups (``optim.partition``): ``W1``,
+        ``b1``, ``W2``, … with each weight matrix seen as torch's fan_out × fan_in (its transpose
+        here), so Muon's shape scaling is the reference's; the hidden weight matrices are ``W2``
+        to ``W{L−1}``, neither the first layer's nor the output layer's."""
+        views = {}
+        for i, layer in enumerate(self.layers, start=1):
+            views[f"W{i}"] = View(layer.start, layer.shape, transposed=True)
+            views[f"b{i}"] = View(layer.biases.start, (layer.shape[1],))
+        return Layout(views, tuple(f"W{i}" for i in range(2, len(self.layers))))
 
     @property
     def n_params(self) -> int:

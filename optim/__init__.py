@@ -22,6 +22,8 @@ from optim.alias import (
     lion,
     lookahead_adam,
     momentum,
+    muon,
+    muon_adamw,
     nadam,
     nesterov,
     prodigy,
@@ -39,6 +41,8 @@ from optim.averages import Averages, averages, ewa
 from optim.base import EmptyState, GradientTransformation, chain, extras
 from optim.curvature import central_difference_hvp, hessian_diagonal
 from optim.internals import internals, trace_internals
+from optim.orthogonalize import ScaleByMuonState, newton_schulz, scale_by_muon
+from optim.partition import Layout, PartitionState, View, partition
 from optim.registry import OPTIMIZERS, Hyperparameter, OptimizerSpec
 from optim.runner import RunResult, run
 from optim.schedules import (
@@ -76,10 +80,14 @@ __all__ = [
     "EmptyState",
     "GradientTransformation",
     "Hyperparameter",
+    "Layout",
     "OptimizerSpec",
+    "PartitionState",
     "RunResult",
     "SamState",
+    "ScaleByMuonState",
     "ScaleBySophiaState",
+    "View",
     "adabelief",
     "adadelta",
     "adagrad",
@@ -108,8 +116,12 @@ __all__ = [
     "lookahead",
     "lookahead_adam",
     "momentum",
+    "muon",
+    "muon_adamw",
     "nadam",
     "nesterov",
+    "newton_schulz",
+    "partition",
     "prodigy",
     "radam",
     "rmsprop",
@@ -124,6 +136,7 @@ __all__ = [
     "scale_by_adopt",
     "scale_by_lion",
     "scale_by_lr",
+    "scale_by_muon",
     "scale_by_nadam",
     "scale_by_radam",
     "scale_by_rms",

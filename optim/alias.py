@@ -18,6 +18,8 @@ from optim.base import (
     check_flag,
     value_at,
 )
+from optim.orthogonalize import scale_by_muon
+from optim.partition import Layout, partition
 from optim.sharpness import sam
 from optim.sophia import scale_by_sophia
 from optim.transforms import (
@@ -394,3 +396,46 @@ def sophia(
     decouple = check_flag(decouple, "decouple")
     scaler = scale_by_sophia(betas, rho, eps, update_period, exact_hessian, seed)
     return _with_weight_decay(scaler, lr, weight_decay, decouple)
+
+
+def muon(lr=0.02, momentum=0.95, nesterov=True, ns_steps=5, weight_decay=0.0, matrices=False):
+    """Muon (Jordan et al. 2024), matching Keller Jordan's ``SingleDeviceMuon`` (muon-optimizer
+    0.1.0) in float64: m_t = μm + (1−μ)g_t (m₀ = 0); u = (1−μ)g_t + μm_t (Nesterov, the
+    reference's only form; ``nesterov=False`` steps along u = m_t); O = NS₅(u)·√max(1, r/c)
+    for an r × c matrix u, NS₅ being five Newton–Schulz steps of the quintic
+    (3.4445, −4.7750, 2.0315) on u/(‖u‖_F + 10⁻⁷) (``optim.orthogonalize``);
+    θ_t = θ_{t−1}(1 − αλ) − α·O (decoupled decay).
+
+    ``matrices=False`` (for ``run``, the Playground, the Atlas): each vector along the last
+    axis is one 1 × d matrix, so Muon is normalized momentum, every step ≈ 0.7·α long;
+    ``matrices=True``: the last two axes are one matrix (a network's hidden weights)."""
+    scaler = scale_by_muon(momentum, nesterov, ns_steps, matrices)
+    return _with_weight_decay(scaler, lr, weight_decay, decoupled=True)
+
+
+def muon_adamw(
+    lr=0.02,
+    momentum=0.95,
+    ns_steps=5,
+    adam_lr=3e-4,
+    betas=(0.9, 0.95),
+    eps=1e-10,
+    weight_decay=0.0,
+    layout: Layout | None = None,
+):
+    """Muon on a network's hidden weight matrices and AdamW on everything else (biases, the
+    first and the output layer), as Keller Jordan recommends and his
+    ``SingleDeviceMuonWithAuxAdam`` does (its defaults): ``muon(lr, momentum, ns_steps,
+    weight_decay, matrices=True)`` on each view of ``layout.hidden`` seen as its matrix,
+    ``adamw(adam_lr, betas, eps, weight_decay)`` on the other views (``optim.partition``).
+
+    Without a ``layout`` there is no hidden weight matrix (a surface's point is one vector),
+    so every coordinate takes the AdamW step: what the reference does with no Muon group."""
+    adam = adamw(adam_lr, betas, eps, weight_decay)
+    if layout is None:
+        return adam
+    orthogonal = muon(lr, momentum, True, ns_steps, weight_decay, matrices=True)
+    labels = {
+        view: "muon" if name in layout.hidden else "adamw" for name, view in layout.views.items()
+    }
+    return partition({"muon": orthogonal, "adamw": adam}, labels)

@@ -45,6 +45,7 @@ class OptimizerSpec:
     description: str
     latex: str
     reference: str
+    needs_layout: bool = False  # its factory takes a network's ``layout`` (not for surfaces)
 
     def defaults(self) -> dict[str, float | bool]:
         """The defaults for 2-D surfaces, by flat name."""
@@ -73,9 +74,11 @@ class OptimizerSpec:
         defaults = self.library_defaults()
         return tuple(replace(h, default=defaults[h.name]) for h in self.hyperparameters)
 
-    def build(self, **values) -> GradientTransformation:
+    def build(self, layout=None, **values) -> GradientTransformation:
         """The optimizer for flat ``values`` (missing ones take their default); ValueError for
-        an unknown name or a value outside its range. ``lr`` may also be a schedule."""
+        an unknown name or a value outside its range. ``lr`` may also be a schedule.
+        ``layout``, a network's ``optim.Layout``, reaches the factories that take one (those
+        with ``needs_layout``, such as Muon + AdamW); the others have no use for it."""
         known = {h.name: h for h in self.hyperparameters}
         for name in values:
             if name not in known:
@@ -83,6 +86,8 @@ class OptimizerSpec:
         kwargs = {name: known[name].check(v) for name, v in (self.defaults() | values).items()}
         if "beta1" in kwargs:
             kwargs["betas"] = (kwargs.pop("beta1"), kwargs.pop("beta2"))
+        if self.needs_layout:
+            kwargs["layout"] = layout
         return self.factory(**kwargs)
 
 
@@ -137,6 +142,25 @@ _TORCH = "https://pytorch.org/docs/stable/generated/torch.optim.{}.html"
 
 def _aligned(*lines: str) -> str:
     return r"\begin{aligned} " + r" \\ ".join(lines) + r" \end{aligned}"
+
+
+MUON_DESCRIPTION = (
+    "On a surface the parameter is one 2-vector, which Muon treats as a 1×2 matrix: its"
+    " orthogonalization is just its direction m/‖m‖, times what five Newton–Schulz steps make of"
+    " a unit vector (≈ 0.7). So Muon here is normalized Nesterov momentum: every step is"
+    " ≈ 0.7·α long whatever the slope, and a point ends rattling about α around the minimum."
+)
+MUON_ADAMW_DESCRIPTION = (
+    "Muon on the network's hidden weight matrices, each orthogonalized as a matrix, and AdamW"
+    " on the biases, the first and the output layer: Muon as it is meant to be used. Training"
+    " lab only: a surface's point is one vector, with no hidden weight matrix."
+)
+_NS_STEPS = ("ns_steps", "Newton–Schulz steps", 5, 1, 10, "int", "Iterations of the quintic.")
+_MUON_MOMENTUM = r"m_t &= \mu\, m_{t-1} + (1-\mu)\, g_t, \quad u_t = (1-\mu)\, g_t + \mu\, m_t"
+_NEWTON_SCHULZ = (
+    r"O_t &= \operatorname{NS}_5\left(\frac{u_t}{\|u_t\|_F + 10^{-7}}\right), \quad"
+    r" X \leftarrow 3.4445\,X - 4.775\,(XX^T)X + 2.0315\,(XX^T)^2 X"
+)
 
 
 def _spec(name, label, factory, hyperparameters, description, latex, reference):
@@ -763,6 +787,65 @@ OPTIMIZERS: dict[str, OptimizerSpec] = dict(
             ),
             "Liu et al. (2024), Sophia: A Scalable Stochastic Second-order Optimizer; matches"
             " pytorch-optimizer's SophiaH (4.1.0), the Hutchinson variant",
+        ),
+        _spec(
+            "muon",
+            "Muon",
+            alias.muon,
+            [
+                _lr(0.05),
+                _momentum(0.95),
+                _flag("nesterov", "Nesterov", "Step along (1−μ)g + μm instead of m.", True),
+                _number(*_NS_STEPS),
+                _weight_decay(0.0, True),
+            ],
+            MUON_DESCRIPTION,
+            _aligned(
+                _G,
+                _MUON_MOMENTUM,
+                _NEWTON_SCHULZ,
+                r"\theta_t &= \theta_{t-1}(1-\alpha\lambda) - \alpha\, O_t, \quad"
+                r" O_t = 0.70\,\frac{u_t}{\|u_t\|} \text{ for a 1×2 } u_t",
+            ),
+            "Jordan et al. (2024), Muon: An optimizer for hidden layers in neural networks;"
+            " matches Keller Jordan's SingleDeviceMuon (muon-optimizer 0.1.0) in float64",
+        ),
+        (
+            "muon_adamw",
+            OptimizerSpec(
+                "muon_adamw",
+                "Muon + AdamW",
+                alias.muon_adamw,
+                (
+                    _lr(0.02),
+                    _momentum(0.95),
+                    _number(*_NS_STEPS),
+                    _number(
+                        "adam_lr",
+                        "α_AdamW",
+                        3e-4,
+                        1e-5,
+                        1.0,
+                        "log",
+                        "AdamW's step size, for the biases and the first and output layer.",
+                    ),
+                    _beta1(),
+                    _beta2(0.95),
+                    _eps(1e-10),
+                    _weight_decay(0.0, True),
+                ),
+                MUON_ADAMW_DESCRIPTION,
+                _aligned(
+                    _G + r" \text{ for each hidden weight matrix } W_2 \text{ to } W_{L-1}",
+                    _MUON_MOMENTUM,
+                    _NEWTON_SCHULZ + r", \quad W \leftarrow W(1-\alpha\lambda) - \alpha\, O_t",
+                    r"b, W_1, W_L &\leftarrow \text{AdamW}(\alpha_{AdamW}, \beta_1, \beta_2,"
+                    r" \varepsilon, \lambda)",
+                ),
+                "Jordan et al. (2024); matches Keller Jordan's SingleDeviceMuonWithAuxAdam"
+                " (muon-optimizer 0.1.0) in float64",
+                needs_layout=True,
+            ),
         ),
     ]
 )
