@@ -11,13 +11,23 @@ loop with online reductions only (no paths). Streamlit-free, for notebooks too:
 """
 
 from atlas import theory
-from atlas.basins import DIVERGED, NOT_SETTLED, Basins, basins, default_tol, start_grid
+from atlas.basins import (
+    DIVERGED,
+    NOT_SETTLED,
+    Basins,
+    basins,
+    default_tol,
+    joined,
+    start_grid,
+    with_minima,
+)
 from atlas.batch import MEMORY_LIMIT, Setting, check_memory, memory_estimate, sweep
 from atlas.hyper_map import HyperMap, hyper_map
-from atlas.minima import basin_minima, found_minima
+from atlas.minima import CLUSTER_SHARE, basin_minima, found_minima, reached_minima
 from atlas.sensitivity import GOOD, Sensitivity, good_range_width, random_starts, sensitivity
 
 __all__ = [
+    "CLUSTER_SHARE",
     "DIVERGED",
     "GOOD",
     "MEMORY_LIMIT",
@@ -33,10 +43,13 @@ __all__ = [
     "found_minima",
     "good_range_width",
     "hyper_map",
+    "joined",
     "memory_estimate",
     "random_starts",
+    "reached_minima",
     "sensitivity",
     "start_grid",
     "sweep",
     "theory",
+    "with_minima",
 ]

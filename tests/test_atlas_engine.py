@@ -1,6 +1,7 @@
 """The atlas engine against independent facts: symmetry, a closed-form stability cliff,
 Polyak's heavy-ball optimum, and per-start ``optim.run`` (recorded paths) for sampled rows."""
 
+import dataclasses
 import tracemalloc
 
 import numpy as np
@@ -198,3 +199,67 @@ def test_minimum_labels_match_distances_to_every_minimum():
     tracker.observe(0, points)
     np.testing.assert_array_equal(tracker.label, expected)
     assert 0.1 < np.mean(expected >= 0) < 0.8
+
+
+def _one_seed(monkeypatch):
+    """Newton from one seed only (the domain's corner): the seeds miss all minima but one."""
+    monkeypatch.setattr(atlas.minima, "SEEDS", 1)
+
+
+def test_a_minimum_the_seeds_missed_gets_its_own_label_from_clustered_endpoints(monkeypatch):
+    """x⁴ − 2x² + y² typed as text: minima (±1, 0), J = −1; one seed finds one of them, the
+    runs' endpoints give the other; steps to it as a per-start run records them."""
+    _one_seed(monkeypatch)
+    well = surfaces.parse("x^4 - 2*x^2 + y^2", domain=((-2, 2), (-2, 2)))
+    assert len(atlas.found_minima(well, atlas.default_tol(well))) == 1
+    result = atlas.basins(well, [Setting.of("gd", lr=0.01)], resolution=20, steps=1000)
+    np.testing.assert_allclose(
+        sorted((m.x, m.y, m.value) for m in result.minima), [(-1, 0, -1), (1, 0, -1)], atol=1e-9
+    )
+    assert all(m.is_global for m in result.minima)
+    assert result.cluster_radius == pytest.approx(0.01 * np.hypot(4, 4))
+    right = int(np.argmax([m.x for m in result.minima]))
+    expected = np.where(result.xs > 0, right, 1 - right)
+    np.testing.assert_array_equal(result.label[0], np.broadcast_to(expected, (20, 20)))
+    minima = np.array([(m.x, m.y) for m in result.minima])
+    for iy, ix in [(3, 15), (10, 12), (19, 19)]:
+        ref = _reference(Setting.of("gd", lr=0.01), well, (result.xs[ix], result.ys[iy]), 1000)
+        assert (result.label[0, iy, ix], result.steps[0, iy, ix]) == _settled_step(
+            ref.path[:, 0], minima, result.tol
+        )
+
+
+def test_four_minima_from_one_seed_each_basin_a_quadrant(monkeypatch):
+    """(x² − 1)² + (y² − 1)²: minima (±1, ±1), J = 0; gradient descent at a small α keeps
+    the signs of x and y, so each quadrant of a symmetric grid is one basin (25 % each)."""
+    _one_seed(monkeypatch)
+    four = surfaces.parse("(x^2 - 1)^2 + (y^2 - 1)^2", domain=((-2, 2), (-2, 2)))
+    result = atlas.basins(four, [Setting.of("gd", lr=0.01)], resolution=16, steps=800)
+    corners = [(-1, -1), (-1, 1), (1, -1), (1, 1)]
+    np.testing.assert_allclose(sorted((m.x, m.y) for m in result.minima), corners, atol=1e-9)
+    for m in result.minima:
+        quadrant = (np.sign(result.ys)[:, None] == m.y) & (np.sign(result.xs)[None, :] == m.x)
+        index = result.minima.index(m)
+        np.testing.assert_array_equal(result.label[0] == index, quadrant)
+    np.testing.assert_array_equal(result.shares()[0], [0.25, 0.25, 0.25, 0.25, 0.0, 0.0])
+
+
+def test_joined_parts_relabel_a_part_that_missed_a_minimum():
+    """A part that knows only the left minimum of the double well, joined with one that
+    knows both, gets the right basin back with the steps its own runs need."""
+    well = surfaces.parse("x^4 - 2*x^2 + y^2", domain=((-2, 2), (-2, 2)))
+    full = atlas.basins(well, [Setting.of("gd", lr=0.02)], resolution=12, steps=600)
+    left = int(np.argmin([m.x for m in full.minima]))
+    missed = dataclasses.replace(
+        full,
+        minima=(full.minima[left],),
+        label=np.where(full.label == left, 0, atlas.NOT_SETTLED),
+        steps=np.where(full.label == left, full.steps, -1),
+    )
+    other = atlas.basins(well, [Setting.of("adam", lr=0.05)], resolution=12, steps=600)
+    both = atlas.joined(well, [missed, other])
+    assert [s.optimizer for s in both.settings] == ["gd", "adam"]
+    assert both.minima == full.minima == other.minima
+    np.testing.assert_array_equal(both.label[0], full.label[0])
+    np.testing.assert_array_equal(both.steps[0], full.steps[0])
+    np.testing.assert_array_equal(both.label[1], other.label[0])

@@ -154,3 +154,16 @@ def test_the_view_radio_switches_sections_and_keeps_the_runs(app_test):
     assert not at.exception and not at.error and not at.get("download_button")
     assert at.query_params["atlas.view"] == "sensitivity" and at.query_params["r0.opt"] == "adam"
     assert list(at.dataframe[0].value["optimizer"]) == ["Adam α=0.05"]
+
+
+def test_a_typed_function_lists_its_four_minima_and_states_the_clustering_radius(app_test):
+    """(x² − 1)² + (y² − 1)² on [−3, 3]²: minima (±1, ±1), all global; the caption names the
+    clustering radius, 1 % of the diagonal 6√2."""
+    at = app_test(PAGE, {"surface": "custom", "f": "(x^2 - 1)^2 + (y^2 - 1)^2", **SMALL})
+    assert not at.exception and not at.error
+    legend = at.dataframe[0].value.set_index("minimum")
+    positions = sorted(legend["position"].iloc[:4])
+    assert positions == ["(-1, -1)", "(-1, 1)", "(1, -1)", "(1, 1)"]
+    assert list(legend["kind"].iloc[:4]) == ["global"] * 4
+    caption = next(c.value for c in at.caption if "clustered within" in c.value)
+    assert f"clustered within {0.01 * 6 * 2**0.5:.3g} (1% of the domain's diagonal)" in caption

@@ -46,8 +46,7 @@ def basins_section(spec, surface, runs, resolution: int, steps: int, start) -> N
     )
     if parts is None:
         return
-    settings = tuple(atlas.Setting(r.optimizer, r.values) for r in runs)
-    result = stack(parts, settings)
+    result = atlas.joined(surface, parts)
     trajectories = [compute_trajectory(spec, run, Settings(start, steps)) for run in runs]
     figure = va.basins_figure(result, va.faint_contours(surface))
     figure = va.add_clicks_and_paths(figure, result, trajectories, every=max(1, resolution // 60))
@@ -60,6 +59,7 @@ def basins_section(spec, surface, runs, resolution: int, steps: int, start) -> N
         f"Each pixel is a start, run for {steps} steps: the hue says which minimum it reached "
         f"(within {result.tol:.3g}), lighter the more steps it needed; grey: not settled; "
         "black: diverged. Click a pixel to draw that start's runs."
+        + _minima_note(result)
     )
     names = [r.label for r in runs]
     legend = va.basins_legend(result, names)
@@ -90,6 +90,18 @@ def basins_section(spec, surface, runs, resolution: int, steps: int, start) -> N
     left.download_button("Atlas as PNG", va.basins_png(result), "atlas.png", "image/png")
     csv = va.basins_csv(result).to_csv(index=False).encode()
     right.download_button("Per-start results (CSV)", csv, "atlas.csv", "text/csv")
+
+
+def _minima_note(result) -> str:
+    """How a typed function's minima were found, with the clustering radius."""
+    if np.isnan(result.cluster_radius):
+        return ""
+    return (
+        f" Minima: Newton's method from a {atlas.minima.SEEDS}×{atlas.minima.SEEDS} grid of "
+        "seeds, plus the ends of runs that settled elsewhere, clustered within "
+        f"{result.cluster_radius:.3g} ({atlas.CLUSTER_SHARE:.0%} of the domain's diagonal) "
+        "and polished by Newton's method."
+    )
 
 
 def sensitivity_section(spec, runs, knobs: dict) -> None:
