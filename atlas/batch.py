@@ -80,13 +80,21 @@ def _blocks(rows: int) -> list[slice]:
     return [slice(i, min(i + size, rows)) for i in range(0, rows, size)]
 
 
-def sweep(setting: Setting, grad_fn, x0, steps, tracker, *, per_row=None, noise=0.0, seed=0):
+def sweep(
+    setting: Setting, grad_fn, x0, steps, tracker, *, per_row=None, noise=0.0, seed=0, hvp_fn=None
+):
     """Step the rows ``x0`` (n, 2) ``steps`` times with ``setting``, whose hyperparameters in
     ``per_row`` (name -> (n,) array) take one value per row. ``tracker(rows) -> Tracker`` makes
     the reductions of one block. Returns a dict: ``final`` (n, 2), ``diverged_at`` (n,) (−1
     never) and the trackers' results; with ``noise`` σ > 0 every gradient gets σ·ξ added
-    (``optim.add_noise``, one stream per block keyed by ``seed`` and the block's index)."""
+    (``optim.add_noise``, one stream per block keyed by ``seed`` and the block's index).
+
+    An optimizer that asks for extras (SAM, Sophia) gets ``grad_fn`` itself (not the observed
+    one: its probes are not steps) and ``hvp_fn``, by default the surface's exact ``hvp`` when
+    ``grad_fn`` is a surface's ``grad``."""
     x0 = np.asarray(x0, dtype=float)
+    if hvp_fn is None:
+        hvp_fn = getattr(getattr(grad_fn, "__self__", None), "hvp", None)
     per_row = {k: np.asarray(v, dtype=float) for k, v in (per_row or {}).items()}
     blocks = _blocks(len(x0))
     spec = optim.OPTIMIZERS[setting.optimizer]
@@ -104,7 +112,16 @@ def sweep(setting: Setting, grad_fn, x0, steps, tracker, *, per_row=None, noise=
             track.observe(next(counter), points)
             return grad_fn(points)
 
-        result = optim.run(opt, observed_grad, x0[rows], steps, record=False, bound=BOUND)
+        result = optim.run(
+            opt,
+            observed_grad,
+            x0[rows],
+            steps,
+            record=False,
+            bound=BOUND,
+            hvp_fn=hvp_fn,
+            asked_grad_fn=grad_fn,
+        )
         track.observe(steps, result.final)
         return {"final": result.final, "diverged_at": result.diverged_at, **track.results()}
 

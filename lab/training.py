@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+import optim
 from lab.datasets import Dataset
 from lab.network import MLP
 from lab.paths import WeightPath
@@ -195,9 +196,24 @@ def _scores(scorers: tuple, params: np.ndarray, data: Dataset) -> tuple[tuple, t
 
 
 def _epoch(opt: Optimizer, params, state, x, y, batches, backprops) -> tuple[Any, Any]:
-    """One pass over the batches: θ ← θ + update(∂ℓ_B/∂θ) for each batch B in turn."""
+    """One pass over the batches: θ ← θ + update(∂ℓ_B/∂θ) for each batch B in turn. An
+    optimizer that asks for extras (SAM, Sophia) gets them on the same batch B: ``grad_fn``
+    is ∂ℓ_B/∂θ anywhere, ``hvp_fn`` a central difference of it along v
+    (``optim.central_difference_hvp``: step 10⁻⁵·(1 + ‖θ‖), two backprops per product)."""
+    asks = getattr(opt, "asks", None)
     for batch in batches:
-        grad = backprops[batch.stop - batch.start](params, x[batch], y[batch])
-        updates, state = opt.update(grad, state, params)
+        backprop, xb, yb = backprops[batch.stop - batch.start], x[batch], y[batch]
+        grad = backprop(params, xb, yb)
+        extras = _batch_extras(opt, backprop, xb, yb) if asks else {}
+        updates, state = opt.update(grad, state, params, **extras)
         params = params + updates
     return params, state
+
+
+def _batch_extras(opt: Optimizer, backprop, x, y) -> dict:
+    """The extras ``opt`` asks for, on the batch (x, y)."""
+
+    def grad_fn(params):
+        return backprop(params, x, y)
+
+    return optim.extras(opt, grad_fn=grad_fn, hvp_fn=optim.central_difference_hvp(grad_fn))

@@ -211,6 +211,7 @@ def compute_internals(surface_spec: SurfaceSpec, run: RunSpec, settings: Setting
         surface.grad,
         np.array([settings.start], dtype=float),
         settings.steps,
+        hvp_fn=surface.hvp,  # for an optimizer that asks for it (Sophia); others ignore it
     )
     return {name: values[:, 0] for name, values in traced.items()}
 
@@ -225,6 +226,7 @@ def compute_trajectory(surface_spec: SurfaceSpec, run: RunSpec, settings: Settin
         np.array([settings.start], dtype=float),
         settings.steps,
         value_fn=surface,
+        hvp_fn=surface.hvp,  # for an optimizer that asks for it (Sophia); others ignore it
     )
     return Trajectory(
         run.label, run.color, result.path[:, 0], result.values[:, 0], int(result.diverged_at[0])

@@ -1,0 +1,160 @@
+"""SAM and Sophia where optimizers run: the Atlas's batched loop, the Playground, the lab.
+
+Each place must hand these optimizers what they ask for (a gradient anywhere, Hessian-vector
+products) from its own source: the Atlas and the Playground from the surface (exact, sympy),
+the Training lab from backprop on the same mini-batch (and a central difference of it).
+"""
+
+import numpy as np
+import pytest
+
+import lab
+import optim
+import surfaces
+from atlas.batch import Setting, Tracker, sweep
+from ui.engine import RunSpec, Settings, SurfaceSpec, compute_trajectory
+
+NEW = ["sam_sgd", "sam_adam", "sophia"]
+TYPED = ["x^2 + 10*y^2", "abs(x) + (y - 1)^2", "sin(x)*cos(y) + 0.1*(x^2 + y^2)"]
+
+# ---------------------------------------------------------------- the Atlas
+
+
+class PointsSeen(Tracker):
+    """Keeps every x_k the batched loop shows (a test only: the Atlas keeps reductions)."""
+
+    def __init__(self, rows):
+        self.seen = []
+
+    def observe(self, k, points):
+        self.seen.append(points.copy())
+
+    def results(self):
+        return {"seen": np.stack(self.seen, axis=1)}  # (rows, steps + 1, 2)
+
+
+@pytest.mark.parametrize("name", NEW)
+def test_atlas_rows_are_the_runs_with_the_surfaces_own_extras(name):
+    """Each row of a sweep is ``optim.run`` of that start with the surface's gradient and exact
+    Hessian-vector product; the tracker sees the steps' points, never SAM's probes."""
+    surface = surfaces.SURFACES["himmelblau"]
+    x0 = np.array([[-4.0, 4.0], [0.5, -3.0], [3.5, 3.5], [0.0, 0.0]])
+    lrs = np.array([0.01, 0.02, 0.005, 0.01])
+    out = sweep(Setting.of(name), surface.grad, x0, 60, PointsSeen, per_row={"lr": lrs})
+    for i, lr in enumerate(lrs):
+        spec = optim.OPTIMIZERS[name]
+        opt = spec.build(lr=float(lr), **({"exact_hessian": True} if name == "sophia" else {}))
+        if name == "sophia":  # Hutchinson's vectors depend on how many points are drawn at once
+            out_i = sweep(
+                Setting.of(name, exact_hessian=True, lr=float(lr)),
+                surface.grad,
+                x0[i : i + 1],
+                60,
+                PointsSeen,
+            )
+            seen, final = out_i["seen"][0], out_i["final"][0]
+        else:
+            seen, final = out["seen"][i], out["final"][i]
+        single = optim.run(opt, surface.grad, x0[i : i + 1], 60, hvp_fn=surface.hvp)
+        np.testing.assert_allclose(seen, single.path[:, 0], rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(final, single.final[0], rtol=1e-12, atol=1e-12)
+
+
+def test_atlas_sophia_uses_the_exact_hessian_of_the_surface():
+    """With β₁ = β₂ = 0, k = 1, α = 1 and the exact diagonal, Sophia on a separable bowl typed
+    as text is Newton's method: every start lands on the minimum in one step."""
+    surface = surfaces.parse("4*(x - 1)^2 + 0.25*(y + 2)^2")
+    setting = Setting.of(
+        "sophia", lr=1.0, beta1=0.0, beta2=0.0, update_period=1, exact_hessian=True, rho=10.0
+    )
+    starts = np.array([[-2.0, 1.0], [3.0, -4.0], [0.0, 0.0]])
+    out = sweep(setting, surface.grad, starts, 1, PointsSeen)
+    np.testing.assert_allclose(out["final"], [[1.0, -2.0]] * 3, atol=1e-12)
+
+
+# ---------------------------------------------------------------- the Playground
+
+
+def playground_run(surface_spec, name, steps=150):
+    values = tuple(optim.OPTIMIZERS[name].defaults().items())
+    surface = surfaces.parse(surface_spec.expression) if surface_spec.expression else None
+    surface = surface or surfaces.SURFACES[surface_spec.name]
+    settings = Settings(start=surface.start, steps=steps)
+    return compute_trajectory(surface_spec, RunSpec(name, values, "#000000", name), settings)
+
+
+@pytest.mark.parametrize("name", NEW)
+def test_playground_runs_them_on_every_catalog_surface_and_typed_functions(name):
+    specs = [SurfaceSpec(n) for n in surfaces.SURFACES]
+    specs += [
+        SurfaceSpec("custom", expression=text, domain=surfaces.DEFAULT_DOMAIN) for text in TYPED
+    ]
+    for spec in specs:
+        trajectory = playground_run(spec, name)
+        assert len(trajectory.path) == 151
+        assert np.all(np.isfinite(trajectory.path)), spec
+        assert np.any(trajectory.path[-1] != trajectory.path[0]), (
+            spec
+        )  # it moved (slowly on a plateau)
+
+
+def test_playground_page_shows_sam_and_sophia_runs(app_test, chart_figures):
+    query = {"runs": "3", "r0.opt": "sam_sgd", "r1.opt": "sam_adam", "r2.opt": "sophia"}
+    at = app_test("views/playground.py", query=query | {"surface": "sharp_flat"})
+    assert not at.exception and not at.error
+    race = next(f for f in chart_figures(at) if f.get("frames"))
+    names = [race["data"][i]["name"] for i in race["frames"][0]["traces"][:-1:2]]
+    labels = [optim.OPTIMIZERS[n].label for n in ("sam_sgd", "sam_adam", "sophia")]
+    assert [name.split(" α=")[0] for name in names] == labels
+
+
+# ---------------------------------------------------------------- the Training lab
+
+
+def small_problem():
+    data = lab.make_dataset("moons", n=200, noise=0.2, seed=0)
+    return lab.MLP((8, 8), "tanh"), data
+
+
+def test_lab_sam_takes_the_probe_gradient_on_the_same_batch():
+    """One full-batch epoch of SAM (SGD) by hand with the network's own reference gradient
+    (MLP.loss_and_grad, not the training loop's backprop): θ₁ = θ₀ − α∇ℓ(θ₀ + ρ g/‖g‖)."""
+    network, data = small_problem()
+    lr, rho = 0.5, 0.3
+    result = lab.train(network, data, [("SAM", optim.sam_sgd(lr=lr, rho=rho))], epochs=1)
+    theta = network.init(0)
+    _, g = network.loss_and_grad(theta, data.x_train, data.y_train)
+    probe = theta + rho * g / (np.linalg.norm(g) + 1e-12)
+    _, g_probe = network.loss_and_grad(probe, data.x_train, data.y_train)
+    np.testing.assert_allclose(result.histories[0].params, theta - lr * g_probe, rtol=1e-9)
+    assert np.linalg.norm(g_probe - g) > 1e-3 * np.linalg.norm(g)  # the probe mattered
+
+
+def test_lab_hessian_vector_products_match_second_differences_of_the_loss():
+    """vᵀ(Hv) from the lab's central difference of backprop against the second difference of
+    the loss itself, (ℓ(θ + hv) − 2ℓ(θ) + ℓ(θ − hv))/h² (values only, no gradient)."""
+    network, data = small_problem()
+    theta = network.init(3)
+    backprop = network.backprop(len(data.y_train))
+    hvp = optim.central_difference_hvp(lambda p: backprop(p, data.x_train, data.y_train))
+    rng = np.random.default_rng(5)
+    for _ in range(3):
+        v = rng.normal(size=theta.shape)
+        h = 1e-3
+        loss = [network.loss(theta + s * h * v, data.x_train, data.y_train) for s in (1, 0, -1)]
+        second = (loss[0] - 2 * loss[1] + loss[2]) / h**2
+        np.testing.assert_allclose(v @ hvp(theta, v), second, rtol=1e-4)
+
+
+@pytest.mark.parametrize("name", NEW)
+def test_lab_trains_with_them_from_both_sets_of_defaults(name):
+    network, data = small_problem()
+    spec = optim.OPTIMIZERS[name]
+    runs = [
+        (f"{name} 2-D", spec.build()),
+        (f"{name} library", spec.build(**spec.library_defaults())),
+    ]
+    result = lab.train(network, data, runs, epochs=5, batch_size=32)
+    for history in result.histories:
+        assert history.diverged_at is None and np.all(np.isfinite(history.params))
+        assert not np.array_equal(history.params, network.init(0))
