@@ -58,8 +58,7 @@ def basins_section(spec, surface, runs, resolution: int, steps: int, start) -> N
     st.caption(
         f"Each pixel is a start, run for {steps} steps: the hue says which minimum it reached "
         f"(within {result.tol:.3g}), lighter the more steps it needed; grey: not settled; "
-        "black: diverged. Click a pixel to draw that start's runs."
-        + _minima_note(result)
+        "black: diverged. Click a pixel to draw that start's runs." + _minima_note(result)
     )
     names = [r.label for r in runs]
     legend = va.basins_legend(result, names)
