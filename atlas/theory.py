@@ -8,11 +8,42 @@ largest root modulus of z² − (1 + β − αλ)z + β over the λ's (Polyak 19
 Gradient descent is β = 0: optimum α = 2/(λ₁ + λₙ), rate (κ − 1)/(κ + 1), divergence αλₙ ≥ 2.
 The article's averaged momentum v ← βv + (1 − β)g, θ ← θ − α'v is the same recursion with
 α = α'(1 − β): ``to_torch_lr`` and ``to_article_lr`` convert.
+
+Which surfaces are such quadratics: ``quadratic_spectrum`` reads it off the exact formula
+(a polynomial of total degree ≤ 2 in x and y has the constant Hessian H = ∇²J, whose
+eigenvalues are λ₁ ≤ λₙ), catalog and typed alike.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
+import sympy
+
+from surfaces import Surface
+from surfaces.surface import X, Y
+
+
+def quadratic_spectrum(surface: Surface) -> tuple[float, float] | None:
+    """(λ₁, λₙ) of the constant Hessian when J is a polynomial of degree ≤ 2 (at the
+    surface's parameter values), else None."""
+    pairs = zip(surface.parameters, surface.parameter_values, strict=True)
+    values = {p.symbol: v for p, v in pairs}
+    return _spectrum(surface.expression, tuple(values.items()))
+
+
+@lru_cache(maxsize=64)
+def _spectrum(expression: sympy.Expr, values: tuple) -> tuple[float, float] | None:
+    formula = expression.subs(dict(values))
+    if not formula.is_polynomial(X, Y) or sympy.Poly(formula, X, Y).total_degree() > 2:
+        return None
+    try:
+        hessian = np.array(sympy.hessian(formula, (X, Y)).evalf(), dtype=float)
+    except TypeError:  # a coefficient that is no real number
+        return None
+    low, high = np.linalg.eigvalsh(hessian)
+    return float(low), float(high)
 
 
 def gd_optimum(lam_min: float, lam_max: float) -> tuple[float, float]:

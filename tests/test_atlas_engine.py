@@ -263,3 +263,24 @@ def test_joined_parts_relabel_a_part_that_missed_a_minimum():
     np.testing.assert_array_equal(both.label[0], full.label[0])
     np.testing.assert_array_equal(both.steps[0], full.steps[0])
     np.testing.assert_array_equal(both.label[1], other.label[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "hessian"),
+    [
+        ("x^2 + 3*x*y + 5*y^2", [[2, 3], [3, 10]]),  # λ = 6 ± 5
+        ("(x - 1)^2/2 + 4*(y + 2)^2 + pi*x", [[1, 0], [0, 8]]),
+        ("x*y - 2", [[0, 1], [1, 0]]),
+    ],
+)
+def test_a_typed_quadratic_gives_its_hessian_eigenvalues(text, hessian):
+    spectrum = theory.quadratic_spectrum(surfaces.parse(text))
+    np.testing.assert_allclose(spectrum, np.linalg.eigvalsh(np.array(hessian, float)), atol=1e-12)
+
+
+def test_only_quadratics_have_a_spectrum():
+    ravine = surfaces.SURFACES["ravine"].with_params(kappa=37)
+    np.testing.assert_allclose(theory.quadratic_spectrum(ravine), (1, 37), atol=1e-12)
+    for text in ("x^3 + y^2", "sin(x) + y^2", "x^2*y^2", "exp(x^2)"):
+        assert theory.quadratic_spectrum(surfaces.parse(text)) is None
+    assert theory.quadratic_spectrum(surfaces.SURFACES["himmelblau"]) is None

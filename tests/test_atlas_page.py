@@ -167,3 +167,28 @@ def test_a_typed_function_lists_its_four_minima_and_states_the_clustering_radius
     assert list(legend["kind"].iloc[:4]) == ["global"] * 4
     caption = next(c.value for c in at.caption if "clustered within" in c.value)
     assert f"clustered within {0.01 * 6 * 2**0.5:.3g} (1% of the domain's diagonal)" in caption
+
+
+def test_map_view_draws_theory_on_a_typed_quadratic(app_test, chart_figures):
+    """x² + 3xy + 5y²: Hessian [[2, 3], [3, 10]], λ = 6 ± 5 = {1, 11} (κ = 11)."""
+    kappa = 11.0
+    alpha = (2 / (1 + kappa**0.5)) ** 2
+    beta, rate = ((kappa**0.5 - 1) / (kappa**0.5 + 1)) ** 2, (kappa**0.5 - 1) / (kappa**0.5 + 1)
+    query = {"surface": "custom", "f": "x^2 + 3*x*y + 5*y^2", "atlas.view": "map"}
+    at = app_test(PAGE, query | {"runs": "1", "r0.opt": "sgd", "atlas.cells": "5"})
+    assert not at.exception and not at.error
+    (figure,) = chart_figures(at)
+    (optimum,) = [t for t in figure["data"] if t.get("name") == "optimum"]
+    np.testing.assert_allclose([optimum["x"][0], optimum["y"][0]], [alpha, beta], rtol=1e-12)
+    note = next(c.value for c in at.caption if c.value.startswith("Theory"))
+    assert "λ = {1, 11}" in note and f"rate {rate:.4f}" in note
+    assert abs(float(note.rsplit(": ", 1)[1].rstrip(".")) - rate) < 2e-3
+
+
+def test_map_view_says_when_no_theory_applies(app_test):
+    query = {"surface": "himmelblau", "atlas.view": "map", "runs": "1", "r0.opt": "sgd"}
+    at = app_test(PAGE, query | {"atlas.cells": "5"})
+    assert not at.exception and not at.error
+    assert any("No theory applies: J is not a quadratic" in c.value for c in at.caption)
+    at = app_test(PAGE, {**query, "surface": "saddle", "atlas.cells": "5"})
+    assert any("are not both positive" in c.value for c in at.caption)

@@ -153,7 +153,7 @@ def map_section(spec, surface, knobs: dict, start) -> None:
     if parts is None:
         return
     result = parts[0]
-    overlays, note = theory_overlays(spec, surface, run, y.name, xs)
+    overlays, note = theory_overlays(surface, run, y.name, xs)
     show(va.hyper_map_figure(result, knobs["figure"], overlays), key="atlas.map")
     if overlays is not None:  # the measured rate at the predicted optimum, beside theory's
         x_star, y_star = overlays["optimum"]
@@ -162,25 +162,39 @@ def map_section(spec, surface, knobs: dict, start) -> None:
     st.caption(note)
 
 
-def theory_overlays(spec, surface, run, y_name: str, xs) -> tuple[dict | None, str]:
-    """Theory curves where they exist: heavy ball on the ravine (x² + κy²)/2, λ = {1, κ}."""
-    heavy_ball = (run.optimizer, y_name) in {("sgd", "momentum"), ("momentum", "beta")}
-    if spec.name != "ravine" or not heavy_ball:
+RATE_NOTE = "Rate: the contraction per step of √(J − J*) over the second half of the run."
+HEAVY_BALL = {("sgd", "momentum"), ("momentum", "beta")}  # (optimizer, its β) with Polyak's theory
+
+
+def theory_overlays(surface, run, y_name: str, xs) -> tuple[dict | None, str]:
+    """Theory curves where they exist: heavy ball's α × β on a quadratic with a positive
+    definite Hessian (λ₁ ≤ λₙ read off the formula, shifted by any weight decay); else None
+    and the reason no theory applies."""
+    values = dict(run.values)
+    spectrum = atlas.theory.quadratic_spectrum(surface)
+    if spectrum is None:
+        return None, f"{RATE_NOTE} No theory applies: J is not a quadratic (its Hessian varies)."
+    lam_min, lam_max = (lam + float(values.get("weight_decay", 0.0)) for lam in spectrum)
+    if lam_min <= 0:
         return None, (
-            "Rate: the contraction per step of √(J − J*) over the second half of the run. "
-            "Theory is drawn for heavy-ball momentum on the Ravine."
+            f"{RATE_NOTE} No theory applies: the Hessian's eigenvalues {lam_min:.4g} and "
+            f"{lam_max:.4g} are not both positive (no minimum to converge to)."
         )
-    kappa = float(surface.params["kappa"])
+    if (run.optimizer, y_name) not in HEAVY_BALL or values.get("dampening", 0.0):
+        return None, (
+            f"{RATE_NOTE} No theory applies to {run.label} over α × {y_name}: Polyak's theory "
+            "is drawn for heavy-ball momentum's α × β (without dampening)."
+        )
     article = run.optimizer == "momentum"
-    alpha, beta, rate = atlas.theory.momentum_optimum(1.0, kappa)
-    _, gd_rate = atlas.theory.gd_optimum(1.0, kappa)
+    alpha, beta, rate = atlas.theory.momentum_optimum(lam_min, lam_max)
+    _, gd_rate = atlas.theory.gd_optimum(lam_min, lam_max)
     form = (
         "the article's averaged form, converted: α' = α/(1 − β)"
         if article
         else "torch's form v ← βv + g, θ ← θ − αv"
     )
     note = (
-        f"Theory for λ = {{1, {kappa:g}}} in {form}: optimum α* = {alpha:.4g}, β* = {beta:.4g}, "
-        f"rate {rate:.4f} (gradient descent's best: {gd_rate:.4f})."
+        f"Theory for λ = {{{lam_min:.4g}, {lam_max:.4g}}} in {form}: optimum α* = {alpha:.4g}, "
+        f"β* = {beta:.4g}, rate {rate:.4f} (gradient descent's best: {gd_rate:.4f})."
     )
-    return atlas.theory.momentum_overlays(1.0, kappa, xs, article=article), note
+    return atlas.theory.momentum_overlays(lam_min, lam_max, xs, article=article), note
