@@ -32,10 +32,11 @@ def _lerp(start, end, weight):
     return np.where(weight < 0.5, near_start, end - (end - start) * (1.0 - weight))
 
 
-def hutchinson_vector(seed: int, count: int, shape) -> np.ndarray:
-    """z ~ N(0, I) of ``shape`` for the ``count``-th estimate (from 0): a pure function of
-    (seed, count), so a run is reproducible and a recorder can draw the same vectors."""
-    return np.random.default_rng([seed, count]).standard_normal(shape)
+def hutchinson_vector(seed: int, count: int, size: int) -> np.ndarray:
+    """z ~ N(0, I) of ``size`` (the params' last axis) for the ``count``-th estimate (from 0): a
+    pure function of (seed, count), so a run is reproducible and a recorder can draw the same
+    vectors."""
+    return np.random.default_rng([seed, count]).standard_normal(size)
 
 
 def scale_by_sophia(
@@ -47,7 +48,11 @@ def scale_by_sophia(
     exact diagonal with ``exact_hessian``, enters h ← β₂h + (1−β₂)ĥ (h₀ = 0); every step
     m ← β₁m + (1−β₁)g (m₀ = 0; both averages evaluated as torch.lerp does) and the output is
     clip(m/max(h, ε), −ρ, ρ). No bias correction: while h is small the ratio is clipped and
-    the step is ±ρ per coordinate (a sign step)."""
+    the step is ±ρ per coordinate (a sign step).
+
+    Every point (row) of the params gets the same z at an estimate, so a point's run is the
+    same whether it is stepped alone or with others (the Atlas relies on it); each point's
+    estimate is still unbiased."""
     beta1, beta2 = check_betas(betas)
     rho, eps = check(rho, "rho"), check(eps, "eps")
     period = check_count(update_period, "update_period", 1)
@@ -60,7 +65,8 @@ def scale_by_sophia(
             if exact:
                 estimate = hessian_diagonal(hvp_fn, params)
             else:
-                z = hutchinson_vector(seed, (t - 1) // period, np.shape(params))
+                z = hutchinson_vector(seed, (t - 1) // period, np.shape(params)[-1])
+                z = np.broadcast_to(z, np.shape(params))  # one z for every point
                 estimate = z * hvp_fn(params, z)
             hessian = _lerp(hessian, estimate, 1.0 - beta2)
         m = _lerp(state.m, g, 1.0 - beta1)

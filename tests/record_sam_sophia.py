@@ -12,9 +12,9 @@ with the surface's NumPy gradient (test_optim_reference's closed forms) handed t
 ``p.grad`` before the first step and by the closure at the probe point; the probe points are
 recorded too. SophiaH: each start by its own ``pytorch_optimizer.SophiaH``, the loss written
 in torch so that its own Hutchinson code differentiates ``p.grad`` (``create_graph=True``);
-``torch.randn_like`` is replaced while recording so that the j-th estimate of start i uses
-row i of ``numpy.random.default_rng([seed, j]).standard_normal((starts, 2))``, the vectors
-our ``optim.sophia`` draws for all starts at once (the fixture keeps them). With
+``torch.randn_like`` is replaced while recording so that the j-th estimate of every start
+uses ``numpy.random.default_rng([seed, j]).standard_normal(2)``, the vector our
+``optim.sophia`` draws and shares between all its points (the fixture keeps them). With
 ``exact_hessian`` the closed-form Hessian diagonal is handed to ``step(hessian=...)`` at the
 estimate steps instead.
 """
@@ -67,7 +67,7 @@ NOTES = {
     "sam": f"davda54/sam at {SAM_COMMIT} (the authors' PyTorch port); pytorch-optimizer's SAM"
     " is not used: it sums the squared gradient norm in float32",
     "sophia": "pytorch-optimizer's SophiaH, one Gaussian sample per estimate; 'vectors' are"
-    " the z of each estimate, (estimates, starts, 2); our rho is its p",
+    " the z of each estimate, (estimates, 2), the same for every start; our rho is its p",
 }
 
 
@@ -142,9 +142,9 @@ def record(name, surface, ours):
     if name == "sophia":
         estimates = -(-STEPS // ours.get("update_period", 10))
         rngs = (np.random.default_rng([ours.get("seed", 0), j]) for j in range(estimates))
-        vectors = np.array([rng.standard_normal(starts.shape) for rng in rngs])
+        vectors = np.array([rng.standard_normal(starts.shape[-1]) for rng in rngs])
         case["reference_kwargs"] = sophia_kwargs(ours)
-        paths = [sophia_path(ours, surface, s, vectors[:, i]) for i, s in enumerate(starts)]
+        paths = [sophia_path(ours, surface, start, vectors) for start in starts]
         if not ours.get("exact_hessian", False):
             case["vectors"] = vectors.tolist()
     else:

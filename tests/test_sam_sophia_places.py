@@ -42,22 +42,10 @@ def test_atlas_rows_are_the_runs_with_the_surfaces_own_extras(name):
     lrs = np.array([0.01, 0.02, 0.005, 0.01])
     out = sweep(Setting.of(name), surface.grad, x0, 60, PointsSeen, per_row={"lr": lrs})
     for i, lr in enumerate(lrs):
-        spec = optim.OPTIMIZERS[name]
-        opt = spec.build(lr=float(lr), **({"exact_hessian": True} if name == "sophia" else {}))
-        if name == "sophia":  # Hutchinson's vectors depend on how many points are drawn at once
-            out_i = sweep(
-                Setting.of(name, exact_hessian=True, lr=float(lr)),
-                surface.grad,
-                x0[i : i + 1],
-                60,
-                PointsSeen,
-            )
-            seen, final = out_i["seen"][0], out_i["final"][0]
-        else:
-            seen, final = out["seen"][i], out["final"][i]
+        opt = optim.OPTIMIZERS[name].build(lr=float(lr))
         single = optim.run(opt, surface.grad, x0[i : i + 1], 60, hvp_fn=surface.hvp)
-        np.testing.assert_allclose(seen, single.path[:, 0], rtol=1e-12, atol=1e-12)
-        np.testing.assert_allclose(final, single.final[0], rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(out["seen"][i], single.path[:, 0], rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(out["final"][i], single.final[0], rtol=1e-12, atol=1e-12)
 
 
 def test_atlas_sophia_uses_the_exact_hessian_of_the_surface():
