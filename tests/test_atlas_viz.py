@@ -126,3 +126,50 @@ def test_hyper_map_overlays_follow_the_closed_forms():
     assert (star["x"][0], star["y"][0]) == pytest.approx((0.03306, 0.6694), abs=5e-5)
     article = theory.momentum_overlays(1.0, 100.0, lrs, article=True)["optimum"]
     assert article[0] == pytest.approx(0.03306 / (1 - 0.6694), rel=1e-3)
+
+
+def _uniform_basins():
+    """10 × 10 starts over [−1, 1]²: every start of the first setting at M1 at once, every
+    start of the second at M2 at once (pure hues); minima at (∓0.5, 0)."""
+    centres = np.linspace(-0.9, 0.9, 10)
+    label = np.stack([np.zeros((10, 10), int), np.ones((10, 10), int)])
+    minima = (surfaces.Minimum(-0.5, 0.0, 0.0, True), surfaces.Minimum(0.5, 0.0, 0.5, False))
+    return Basins(
+        xs=centres, ys=centres, settings=(Setting.of("gd"), Setting.of("adam")), minima=minima,
+        tol=0.01, steps_budget=100, label=label, steps=np.zeros_like(label),
+        final=np.zeros((2, 10, 10, 2)), diverged_at=np.full_like(label, -1),
+    )  # fmt: skip
+
+
+def _box(mask):
+    """Rows and columns where a picture's mask holds more than 100 pixels (a panel, not a
+    swatch): (top, bottom, left, right), inclusive."""
+    rows = np.flatnonzero(mask.sum(axis=1) > 100)
+    cols = np.flatnonzero(mask[rows.min() : rows.max() + 1].sum(axis=0) > 30)
+    return rows.min(), rows.max(), cols.min(), cols.max()
+
+
+def test_png_is_the_atlas_with_contours_ticks_titles_and_legend():
+    """The contour x = 0 crosses the middle of each square panel, lighter than its hue; the
+    legend shows each minimum's hue, grey and black; text (ticks, titles) around the panels."""
+    result = _uniform_basins()
+    png = va.basins_png(result, ["first", "second"], ([0.0, 0.0], [-1.0, 1.0]), width=900)
+    picture = np.array(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    assert picture.shape[1] == 900
+    hues = [np.array(va._hex_rgb(va.minimum_colour(i))) for i in (0, 1)]
+    bottoms = []
+    for hue in hues:
+        top, bottom, left, right = _box(np.all(picture == hue, axis=-1))
+        assert abs((bottom - top) - (right - left)) <= 3  # [−1, 1]², one scale: square
+        band = picture[top + 5 : top + (bottom - top) // 4, left : right + 1]  # above the ★
+        middle = (right - left) // 2
+        lighter = band[:, middle - 2 : middle + 3].sum(axis=-1) > hue.sum() + 30
+        assert lighter.any(axis=1).all()  # the contour line over the whole band
+        np.testing.assert_array_equal(band[:, middle // 2], np.broadcast_to(hue, (len(band), 3)))
+        text = np.all(picture[max(0, top - 40) : top, left:right] < 80, axis=-1)
+        ticks = np.all(picture[top:bottom, max(0, left - 30) : left] < 80, axis=-1)
+        assert text.sum() > 20 and ticks.sum() > 20  # the title above, y ticks on the left
+        bottoms.append(bottom)
+    legend = picture[max(bottoms) + 40 :]
+    for colour in [*hues, va.NOT_SETTLED_RGB, va.DIVERGED_RGB]:
+        assert np.all(legend == np.array(colour), axis=-1).sum() >= 100  # a swatch of it

@@ -4,6 +4,8 @@ setting over the memory limit) are shown in the page."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import streamlit as st
 
@@ -48,7 +50,8 @@ def basins_section(spec, surface, runs, resolution: int, steps: int, start) -> N
         return
     result = atlas.joined(surface, parts)
     trajectories = [compute_trajectory(spec, run, Settings(start, steps)) for run in runs]
-    figure = va.basins_figure(result, va.faint_contours(surface))
+    contours = va.faint_contours(surface)
+    figure = va.basins_figure(result, contours)
     figure = va.add_clicks_and_paths(figure, result, trajectories, every=max(1, resolution // 60))
     keys = start_keys(spec, surface)
     with embedded_figure("atlas"):  # the figure an embedded Atlas shows
@@ -86,7 +89,8 @@ def basins_section(spec, surface, runs, resolution: int, steps: int, start) -> N
     )
     playground_button(playground_url(spec, tuple(runs), Settings(start, steps)), "atlas.open")
     left, right = st.columns(2)
-    left.download_button("Atlas as PNG", va.basins_png(result), "atlas.png", "image/png")
+    png = partial(va.basins_png, result, names, contours)  # drawn when the button is clicked
+    left.download_button("Atlas as PNG", png, "atlas.png", "image/png", on_click="ignore")
     csv = va.basins_csv(result).to_csv(index=False).encode()
     right.download_button("Per-start results (CSV)", csv, "atlas.csv", "text/csv")
 

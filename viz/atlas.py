@@ -14,9 +14,10 @@ import io
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from PIL import Image
+from PIL import Image, ImageDraw
 from plotly.subplots import make_subplots
 
+from viz import export
 from viz.axes import log_axis, log_range
 from viz.background import _hex_rgb, contour_levels, contour_lines, sample_surface
 
@@ -70,14 +71,15 @@ def faint_contours(surface, resolution: int = 90, levels: int = 12):
     )
 
 
-def basins_figure(result, contours=None, height: int = 380) -> dict:
-    """One basin image per setting side by side, shared axes, minima marked."""
+def basins_figure(result, contours=None, height: int = 380, spacing: float = 0.02) -> dict:
+    """One basin image per setting side by side (``spacing`` apart, a share of the width),
+    shared axes, minima marked."""
     count = len(result.settings)
     fig = make_subplots(
         1,
         count,
         shared_yaxes=True,
-        horizontal_spacing=0.02,
+        horizontal_spacing=spacing,
         subplot_titles=[s.label for s in result.settings],
     )
     (x0, x1), (y0, y1) = _extent(result)
@@ -145,7 +147,7 @@ def _minima_markers(result, show: bool) -> go.Scatter:
             "color": [minimum_colour(i) for i in range(len(result.minima))],
             "size": 11,
             "symbol": ["star" if m.is_global else "circle" for m in result.minima],
-            "line": {"color": "white", "width": 1.5},
+            "line": {"color": "#ffffff", "width": 1.5},
         },
         name="minima (★ global)",
         showlegend=show,
@@ -465,16 +467,60 @@ def add_clicks_and_paths(figure: dict, result, trajectories=(), every: int = 1) 
     return figure | {"data": data}
 
 
-def basins_png(result, scale: int = 2, gap: int = 8) -> bytes:
-    """The basin images side by side (each start ``scale`` pixels, white gaps) as PNG bytes."""
-    pictures = [
-        np.flipud(basin_rgb(result.label[s], result.steps[s], result.steps_budget))
-        for s in range(len(result.settings))
-    ]
-    pictures = [p.repeat(scale, axis=0).repeat(scale, axis=1) for p in pictures]
-    height = pictures[0].shape[0]
-    white = np.full((height, gap, 3), 255, np.uint8)
-    row = np.concatenate([x for p in pictures for x in (p, white)][:-1], axis=1)
+PNG_SPACING = 0.07  # between the PNG's panels: room for each panel's own y tick labels
+LEGEND_COLUMNS = {"minimum": "minimum", "position": "position (x, y)", "J": "J", "kind": "kind"}
+
+
+def basins_png(result, names=None, contours=None, width: int = 1200) -> bytes:
+    """The atlas as the page shows it, drawn by viz.export's renderer: the basin images with
+    the faint ``contours`` and the minima, ticks and a title per setting, then the legend
+    (hue, minimum, position, J, global or local, share of starts per setting)."""
+    figure = basins_figure(result, contours, spacing=PNG_SPACING)
+    for trace in figure["data"]:
+        trace["showlegend"] = False  # the legend is the table below
+    canvas = export.layout_canvas(figure, width)
+    panel = next(iter(canvas.panels.values()))
+    (x0, x1), (y0, y1) = panel.x_range, panel.y_range
+    plot_height = round(panel.width * (y1 - y0) / (x1 - x0))  # panels of one scale, no gaps
+    canvas = export.layout_canvas(figure, width, canvas.top + plot_height + export.MARGIN["b"])
+    atlas = export.base_picture(figure, canvas)
+    table = legend_picture(basins_legend(result, names), canvas.scale)
+    picture = Image.new("RGB", (max(width, table.width), atlas.height + table.height))
+    picture.paste(export.rgba(export.PAGE_COLOR)[:3], (0, 0, *picture.size))
+    picture.paste(atlas, (0, 0))
+    picture.paste(table, (export.MARGIN["l"], atlas.height))
     buffer = io.BytesIO()
-    Image.fromarray(row, "RGB").save(buffer, format="PNG", optimize=True)
+    picture.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+def _legend_cells(legend: pd.DataFrame) -> list[list[str]]:
+    """The legend table's text, header first: fixed columns, then a share per setting."""
+    shares = [c for c in legend.columns if c not in LEGEND_COLUMNS and c != "colour"]
+    rows = [[*LEGEND_COLUMNS.values(), *shares]]
+    for _, row in legend.iterrows():
+        value = "" if np.isnan(row["J"]) else f"{row['J']:.4g}"
+        fixed = [row["minimum"], row["position"], value, row["kind"]]
+        rows.append([*fixed, *(f"{row[name]:.1%}" for name in shares)])
+    return rows
+
+
+def legend_picture(legend: pd.DataFrame, scale: float = 1.0) -> Image.Image:
+    """``basins_legend`` as a picture: a swatch of each row's colour, then its cells."""
+    face = export.font(max(9, round(12 * scale)))
+    cells = _legend_cells(legend)
+    pad, swatch, line = round(14 * scale), round(16 * scale), round(20 * scale)
+    widths = [max(face.getlength(r[c]) for r in cells) for c in range(len(cells[0]))]
+    lefts = np.concatenate([[swatch + pad], swatch + pad + np.cumsum(np.add(widths, pad))])
+    picture = Image.new("RGB", (int(lefts[-1]), line * (len(cells) + 1)))
+    picture.paste(export.rgba(export.PAGE_COLOR)[:3], (0, 0, *picture.size))
+    draw = ImageDraw.Draw(picture)
+    ink = export.rgba(export.TEXT_COLOR)[:3]
+    for r, row in enumerate(cells):
+        y = line * (r + 0.5) + line / 2
+        if r:
+            colour = export.rgba(legend["colour"].iloc[r - 1])[:3]
+            draw.rectangle([0, y - swatch / 2, swatch, y + swatch / 2], fill=colour)
+        for text, left in zip(row, lefts, strict=False):
+            draw.text((float(left), y), text, font=face, fill=ink, anchor="lm")
+    return picture
