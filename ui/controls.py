@@ -195,7 +195,9 @@ def optimizer_controls(
     """Optimizer select, its hyperparameters (from ``optim.OPTIMIZERS``, starting at the 2-D
     defaults or, with ``library``, at torch's) and a colour."""
     box = box if box is not None else st
-    names = tuple(optim.OPTIMIZERS)
+    # Only the lab (``library``) trains networks: an optimizer that needs a network's layout
+    # (Muon + AdamW) has nothing to work on in a surface's point, so the others leave it out.
+    names = tuple(n for n, spec in optim.OPTIMIZERS.items() if library or not spec.needs_layout)
     name = url.choice(
         box.selectbox,
         "Optimizer",

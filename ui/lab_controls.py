@@ -96,9 +96,9 @@ def training_controls(url: UrlState, n_train: int):
     return epochs, batch_size, seed, float(target)
 
 
-def optimizer_slots(url: UrlState) -> list[tuple[str, object, str, tuple]]:
+def optimizer_slots(url: UrlState, network: lab.MLP) -> list[tuple[str, object, str, tuple]]:
     """1 to MAX_OPTIMIZERS optimizers, the same one as often as wanted: (label, optimizer,
-    colour, settings)."""
+    colour, settings), each built for ``network``'s layout (Muon + AdamW needs it)."""
     count = int(
         url.widget(
             st.number_input,
@@ -123,7 +123,7 @@ def optimizer_slots(url: UrlState) -> list[tuple[str, object, str, tuple]]:
             )
         label = f"{index + 1} · {run_label(name, values)}"
         try:
-            opt = optim.OPTIMIZERS[name].build(**dict(values))
+            opt = optim.OPTIMIZERS[name].build(layout=network.layout, **dict(values))
             runs.append((label, opt, color, (name, values, color)))
         except ValueError as error:
             column.error(f"{error}", icon=":material/warning:")

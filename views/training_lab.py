@@ -51,7 +51,7 @@ st.markdown(
     "PyTorch's defaults."
 )
 st.caption(MOMENTUM_NOTE)
-optimizers = optimizer_slots(url)
+optimizers = optimizer_slots(url, network)
 chosen = tuple(settings for *_, settings in optimizers)
 settings = (name, n, noise, data_seed, test_share, network, epochs, batch_size, seed, chosen)
 

@@ -30,7 +30,7 @@ def trial_inputs(record: dict) -> tuple[MLP, Dataset, object]:
     """The network, data set and optimizer a trial record describes."""
     data = _dataset(**record["data"])
     network = MLP(tuple(record["hidden"]), record["activation"])
-    opt = optim.OPTIMIZERS[record["optimizer"]].build(**record["hyper"])
+    opt = optim.OPTIMIZERS[record["optimizer"]].build(layout=network.layout, **record["hyper"])
     return network, data, opt
 
 
