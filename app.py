@@ -33,6 +33,9 @@ if __name__ == "__main__":
         st.Page(
             "views/article_figures.py", title="Article figures", icon=":material/photo_library:"
         ),
+        st.Page(
+            "views/newer_optimizers.py", title="Newer optimizers", icon=":material/new_releases:"
+        ),
         st.Page("views/training_lab.py", title="Training lab", icon=":material/neurology:"),
     ]
     st.navigation(pages).run()

@@ -2,9 +2,12 @@
 
 - `Preset` / `make_preset` / `PRESETS`: each figure's surface, runs, start, steps and trail; its
   `caption` states them, `playground_link` writes them in the Playground's URL format.
+  `newer_presets()`: the same for the newer optimizers' lesson (not the article's figures).
 - `edit_runs`: widgets (from the registry's metadata) for chosen hyperparameters of each run.
 - `show_preset`: the Playground's animated chart (cached engine calls), the caption and an
-  "Open in Playground" button.
+  "Open in Playground" button; `show_presets`: several presets (each with its own settings,
+  a schedule say) in one chart, a caption and a button each.
+- `minimum_shares`: from a grid of starts, how often each run of a preset ends in each minimum.
 """
 
 from __future__ import annotations
@@ -16,8 +19,16 @@ import streamlit as st
 
 import optim
 import surfaces
-from ui.controls import run_label
-from ui.engine import RunSpec, Settings, SurfaceSpec, get_background, get_surface
+from ui.controls import INTERNALS_FIELD, run_label
+from ui.engine import (
+    SCHEDULES,
+    RunSpec,
+    Settings,
+    SurfaceSpec,
+    build_optimizer,
+    get_background,
+    get_surface,
+)
 from ui.figures import show
 from ui.knobs import knob_widget
 from ui.playground_link import playground_button, playground_url
@@ -37,6 +48,7 @@ class Preset:
     settings: Settings
     trail: int | None = 10  # the article draws the last 10 points; None: the whole path
     panels: str = "overlay"
+    internals: bool = False  # draw what the optimizers keep (the Playground's "Show internals")
 
     def caption(self) -> str:
         """The settings in words, stated under the figure."""
@@ -54,11 +66,17 @@ class Preset:
             words.append(f"Gradients clipped by {self.settings.clip} at {self.settings.clip_at:g}")
         if self.settings.noise:
             words.append(f"Gradient noise σ = {self.settings.noise:g} (seed {self.settings.seed})")
+        if self.settings.schedule != "constant":
+            words.append(f"Learning-rate schedule: {SCHEDULES[self.settings.schedule]}")
+        if self.internals:
+            words.append("Internals shown")
         return ". ".join(words) + "."
 
     def playground_link(self) -> str:
-        """The same settings as a link into the Playground (``ui.playground_link``)."""
-        return playground_url(self.surface, self.runs, self.settings, self.trail, self.panels)
+        """The same settings as a link into the Playground (``ui.playground_link``), with its
+        "Show internals" switched on when the preset draws them."""
+        link = playground_url(self.surface, self.runs, self.settings, self.trail, self.panels)
+        return link + (f"&internals={INTERNALS_FIELD.format(True)}" if self.internals else "")
 
     def with_run_values(self, index: int, **values) -> Preset:
         """The same preset with run `index`'s hyperparameters updated (label follows)."""
@@ -99,19 +117,27 @@ def make_preset(
     trail: int | None = 10,
     clip_at: float | None = None,
     panels: str = "overlay",
+    noise: float = 0.0,
+    schedule: str = "constant",
+    internals: bool = False,
+    first_color: int = 0,
 ) -> Preset:
-    """A preset from plain values; runs are (optimizer, {hyperparameter: value}) pairs."""
+    """A preset from plain values; runs are (optimizer, {hyperparameter: value}) pairs,
+    coloured from the palette's ``first_color``-th colour on; ``noise`` with seed 0."""
     specs = tuple(
         RunSpec(name, tuple(v.items()), PALETTE[i % len(PALETTE)], run_label(name, v.items()))
-        for i, (name, v) in enumerate(runs)
+        for i, (name, v) in enumerate(runs, start=first_color)
     )
     settings = Settings(
         start=tuple(start or surfaces.SURFACES[surface].start),
         steps=steps,
+        noise=noise,
         clip="none" if clip_at is None else "norm",
         clip_at=1.0 if clip_at is None else clip_at,
+        schedule=schedule,
     )
-    return Preset(key, title, SurfaceSpec(surface, params), specs, settings, trail, panels)
+    spec = SurfaceSpec(surface, params)
+    return Preset(key, title, spec, specs, settings, trail, panels, internals)
 
 
 PRESETS: dict[str, Preset] = {
@@ -157,24 +183,92 @@ PRESETS: dict[str, Preset] = {
     )
 }  # fmt: skip
 
+# The newer optimizers' lesson (views/newer_optimizers.py), not the article's figures:
+# (key, title, surface, runs, settings); see ``newer_presets``.
+NEWER = (
+    ("schedule_free", "Schedule-Free AdamW against constant-α AdamW", "himmelblau",
+     (("adamw", {"lr": 0.2, "weight_decay": 0.0}), ("adamw_schedule_free", {"lr": 0.2})),
+     {"noise": 2.0, "internals": True}),
+    ("cosine", "AdamW with cosine decay", "himmelblau",
+     (("adamw", {"lr": 0.2, "weight_decay": 0.0}),),
+     {"noise": 2.0, "schedule": "cosine", "first_color": 2}),
+    ("sam", "SAM leaves the sharp minimum for the flat one", "sharp_flat",
+     (("sgd", {"lr": 0.01, "momentum": 0.9}),
+      ("sam_sgd", {"lr": 0.01, "momentum": 0.9, "rho": 0.3})),
+     {"start": (-2.5, 1.75), "steps": 400, "internals": True}),
+    ("muon", "Muon's normalized steps walk off a plateau", "plateau",
+     (("nesterov", {"lr": 0.05, "momentum": 0.95}), ("muon", {"lr": 0.05, "momentum": 0.95})),
+     {}),
+    ("prodigy", "Prodigy finds its own step size", "himmelblau",
+     (("adam", {"lr": 1e-4}), ("prodigy", {"d0": 1e-6})),
+     {"internals": True}),
+)  # fmt: skip
+
+
+def newer_presets() -> dict[str, Preset]:
+    """The presets of ``NEWER`` whose optimizers are all in the registry, made on each call:
+    a preset (and its lesson section) appears as soon as its optimizers are registered."""
+    return {
+        key: make_preset(key, title, surface, runs, **settings)
+        for key, title, surface, runs, settings in NEWER
+        if all(name in optim.OPTIMIZERS for name, _ in runs)
+    }
+
 
 def preset_trajectories(preset: Preset) -> list[Trajectory]:
-    """Every run of the preset, through the Playground's cached engine call."""
-    return trajectories(preset.surface, preset.runs, preset.settings)
+    """Every run of the preset (with its internals when it draws them), through the
+    Playground's cached engine calls."""
+    return trajectories(preset.surface, preset.runs, preset.settings, preset.internals)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def preset_figure(preset: Preset) -> dict:
     """The Playground's animated chart for a preset, without its click-to-start grid (a lesson
     page keeps the article's start; the Playground is where a click moves it)."""
+    return _race(preset, preset_trajectories(preset))
+
+
+def _race(preset: Preset, runs: list[Trajectory]) -> dict:
+    """The chart of ``runs`` on ``preset``'s surface, with its trail and panels."""
     return trajectory_figure(
         get_surface(preset.surface),
-        preset_trajectories(preset),
+        runs,
         trail=preset.trail,
         panels=preset.panels,
         background=get_background(preset.surface, 160, background_lines(preset.panels)),
         clickable=0,
     )
+
+
+def together(presets: tuple[Preset, ...], labels: tuple[str, ...]) -> list[Trajectory]:
+    """The runs of several presets on one surface (each with its own settings: a schedule, say),
+    renamed ``labels`` so the legend tells them apart."""
+    runs = [run for preset in presets for run in preset_trajectories(preset)]
+    return [replace(run, label=label) for run, label in zip(runs, labels, strict=True)]
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def presets_figure(presets: tuple[Preset, ...], labels: tuple[str, ...]) -> dict:
+    """One animated chart of the runs of ``presets`` (see ``together``)."""
+    return _race(presets[0], together(presets, labels))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def minimum_shares(preset: Preset, across: int = 29, down: int = 21, reach: float = 0.3):
+    """For each run of ``preset``: the share of an ``across`` × ``down`` grid of starts over
+    the surface's domain from which it ends within ``reach`` of each of its minima (one share
+    per minimum, in the surface's order), with the preset's steps and settings."""
+    surface = get_surface(preset.surface)
+    (x0, x1), (y0, y1) = surface.domain
+    gx, gy = np.meshgrid(np.linspace(x0, x1, across), np.linspace(y0, y1, down))
+    starts = np.stack([gx.ravel(), gy.ravel()], axis=-1)
+    shares = []
+    for run in preset.runs:
+        opt = build_optimizer(run, preset.settings)
+        final = optim.run(opt, surface.grad, starts, preset.settings.steps, record=False).final
+        near = [np.hypot(*(final - (m.x, m.y)).T) <= reach for m in surface.minima]
+        shares.append(tuple(float(np.mean(n)) for n in near))
+    return shares
 
 
 def edit_runs(url: UrlState, preset: Preset, names: tuple[str, ...] = ("lr",), box=None) -> Preset:
@@ -203,3 +297,13 @@ def show_preset(preset: Preset, key: str) -> list[Trajectory]:
     st.caption(preset.caption())
     playground_button(preset.playground_link(), key=f"{key}.open")
     return preset_trajectories(preset)
+
+
+def show_presets(presets: tuple[Preset, ...], labels: tuple[str, ...], key: str):
+    """Several presets' runs in one animated chart (``together``), each preset's settings
+    stated under it with its own "Open in Playground" link; returns the runs drawn."""
+    show(presets_figure(presets, labels), key=key)
+    for index, preset in enumerate(presets):
+        st.caption(preset.caption())
+        playground_button(preset.playground_link(), key=f"{key}.open{index}")
+    return together(presets, labels)

@@ -28,6 +28,8 @@ import plotly.graph_objects as go
 
 import optim
 from viz.axes import log_axis, log_range
+from viz.encode import decimals_for
+from viz.internals import internal_traces, rounded_internals
 from viz.layout import lesson_layout
 from viz.trajectory import trajectory_figure
 
@@ -225,14 +227,28 @@ def still_figure(animated: dict) -> dict:
     return {"data": data, "layout": layout}
 
 
-def step_figure(surface, background, run, anatomy: StepAnatomy, t: int) -> dict:
+def _internals_up_to(run, t: int, domain) -> list[dict]:
+    """The run's point internals (``run.internals``, see ``viz.internals``) from step 0 to t:
+    whole trails for z and x, the markers where φ or the probe are at step t."""
+    if not run.internals:
+        return []
+    decimals = decimals_for(max(domain[0][1] - domain[0][0], domain[1][1] - domain[1][0]))
+    upto = {name: values[: t + 1] for name, values in run.internals.items()}
+    return internal_traces(run, rounded_internals(upto, decimals), t, t + 1, ("x", "y"), True)
+
+
+def step_figure(surface, background, run, anatomy: StepAnatomy | None, t: int) -> dict:
     """Run `run` (a viz.trajectory.Trajectory) up to step t on its surface, with the three
-    arrows at θₜ scaled so the longest spans a quarter of the domain's width."""
-    upto = replace(run, path=run.path[: t + 1], values=run.values[: t + 1])
+    arrows at θₜ scaled so the longest spans a quarter of the domain's width (none without
+    ``anatomy``), and the run's internals up to step t when it carries them."""
+    upto = replace(run, path=run.path[: t + 1], values=run.values[: t + 1], internals=None)
     animated = trajectory_figure(
         surface, [upto], trail=None, max_frames=2, clickable=0, background=background, height=520
     )
     figure = still_figure(animated)
+    figure["data"] += _internals_up_to(run, t, surface.domain)
+    if anatomy is None:
+        return figure
     (x0, x1), _ = surface.domain
     figure["layout"]["annotations"] = [
         *figure["layout"].get("annotations", []),
