@@ -9,6 +9,7 @@ products and divisions are elementwise.
 import numpy as np
 
 from optim import fused
+from optim.adan import proximal_weight_decay, scale_by_adan
 from optim.base import (
     GradientTransformation,
     chain,
@@ -43,6 +44,7 @@ from optim.transforms import (
     schedule_free,
     trace,
 )
+from optim.trust_ratio import lamb_update, scale_by_lars
 
 
 def _nonzero(value) -> bool:
@@ -361,6 +363,57 @@ def signum(lr=1e-3, momentum=0.9, weight_decay=0.0, decouple=True):
     θ_t = θ − α·sign(m_t). μ = 0 is signSGD, θ_t = θ − α·sign(g_t)."""
     decouple = check_flag(decouple, "decouple")
     return _with_weight_decay(scale_by_signum(momentum), lr, weight_decay, decouple)
+
+
+def adan(lr=1e-3, betas=(0.98, 0.92), beta3=0.99, eps=1e-8, weight_decay=0.0, decouple=False):
+    """Adan (Xie et al. 2022), matching pytorch-optimizer's ``Adan`` (no gradient clipping):
+    with Δ_t = g_t − g_{t−1} (Δ₁ = 0), m_t = β₁m + (1−β₁)g_t, n_t = β₂n + (1−β₂)Δ_t,
+    v_t = β₃v + (1−β₃)(g_t + β₂Δ_t)²; u = α·(m_t/(1−β₁ᵗ) + β₂n_t/(1−β₂ᵗ))/(√v_t/√(1−β₃ᵗ) + ε);
+    θ_t = (θ_{t−1} − u)/(1 + αλ) (the paper's proximal decay, the reference's default), or
+    θ_{t−1}(1 − αλ) − u with ``decouple``. β₃ is the reference's ``betas[2]``, a keyword of
+    its own here (the registry packs betas as a pair); betas are the weights the averages
+    keep (the paper's β are one minus these)."""
+    decouple = check_flag(decouple, "decouple")
+    scaler = scale_by_adan(betas, beta3, eps)
+    weight_decay = check(weight_decay, "weight_decay")
+    if decouple or not _nonzero(weight_decay):
+        return _with_weight_decay(scaler, lr, weight_decay, decoupled=True)
+    lr = check(lr, "lr", allow_schedule=True)
+    return chain(scaler, scale_by_lr(lr), proximal_weight_decay(lr, weight_decay))
+
+
+def lamb(
+    lr=1e-3,
+    betas=(0.9, 0.999),
+    eps=1e-6,
+    weight_decay=0.0,
+    decouple=True,
+    grad_averaging=True,
+    bias_correction=True,
+    clamp=10.0,
+):
+    """LAMB (You et al. 2019), matching pytorch-optimizer's ``Lamb`` (not rectified, no
+    pre-norm): m_t = β₁m + (1−β₁)g_t (+ g_t without ``grad_averaging``), v_t = β₂v + (1−β₂)g_t²
+    (m₀ = v₀ = 0); θ' = θ_{t−1}(1 − αλ) (decoupled, its default; else θ' = θ_{t−1});
+    u = m_t/(√v_t + ε) (+ λθ' when not decoupled); r = min(‖θ'‖, clamp)/(‖u‖ + ε), r = 1
+    where either norm is 0; θ_t = θ' − α/(1−β₁ᵗ)·r·u (α·r·u without ``bias_correction``:
+    the reference's ``adam_debias``). Only the first moment's bias is corrected, through the
+    step size; the norms are per point."""
+    return lamb_update(
+        lr, betas, eps, weight_decay, decouple, grad_averaging, bias_correction, clamp
+    )
+
+
+def lars(
+    lr=1e-3, momentum=0.9, dampening=0.0, weight_decay=0.0, trust_coefficient=1e-3, nesterov=False
+):
+    """LARS (You et al. 2017), matching pytorch-optimizer's ``LARS`` on a parameter of two or
+    more axes (it leaves vectors and scalars to plain SGD; here every point is one parameter,
+    the trust ratio over its coordinates): r = η‖θ‖/(‖g_t‖ + λ‖θ‖) (1 where ‖θ‖ or the
+    denominator is 0), d = r·(g_t + λθ); with μ > 0, b_t = μb + (1−τ)d (b₀ = 0), d ← d + μb_t
+    with ``nesterov`` else d ← b_t; θ_t = θ_{t−1} − α·d. η is ``trust_coefficient``."""
+    scaler = scale_by_lars(momentum, dampening, nesterov, weight_decay, trust_coefficient)
+    return chain(scaler, scale_by_lr(lr))
 
 
 def sam_sgd(lr=1e-3, momentum=0.0, weight_decay=0.0, nesterov=False, rho=0.05, adaptive=False):

@@ -144,6 +144,23 @@ def _aligned(*lines: str) -> str:
     return r"\begin{aligned} " + r" \\ ".join(lines) + r" \end{aligned}"
 
 
+ADAN_DESCRIPTION = (
+    "Adam-like steps along a Nesterov look-ahead guessed from how the gradient changed since"
+    " the last step: where the slope turns, the difference term turns the step early, and"
+    " its long averages (β₁ = 0.98) make paths smooth, wide arcs."
+)
+LAMB_DESCRIPTION = (
+    "Adam's direction with its length set to α·‖θ‖ (θ measured from the origin, capped at c):"
+    " the slope's size does not matter, so steps are long far from the origin, short near it,"
+    " and a point ends rattling around a minimum away from the origin at about α·‖θ*‖."
+)
+LARS_DESCRIPTION = (
+    "Steps along the gradient's direction with length α·η·‖θ‖, whatever the slope, carried by"
+    " momentum: paths near a minimum away from the origin keep moving at that fixed scale and"
+    " circle it; only near the origin do steps shrink."
+)
+
+
 MUON_DESCRIPTION = (
     "On a surface the parameter is one 2-vector, which Muon treats as a 1×2 matrix: its"
     " orthogonalization is just its direction m/‖m‖, times what five Newton–Schulz steps make of"
@@ -158,8 +175,8 @@ MUON_ADAMW_DESCRIPTION = (
 _NS_STEPS = ("ns_steps", "Newton–Schulz steps", 5, 1, 10, "int", "Iterations of the quintic.")
 _MUON_MOMENTUM = r"m_t &= \mu\, m_{t-1} + (1-\mu)\, g_t, \quad u_t = (1-\mu)\, g_t + \mu\, m_t"
 _NEWTON_SCHULZ = (
-    r"O_t &= \operatorname{NS}_5\left(\frac{u_t}{\|u_t\|_F + 10^{-7}}\right), \quad"
-    r" X \leftarrow 3.4445\,X - 4.775\,(XX^T)X + 2.0315\,(XX^T)^2 X"
+    r"O_t &= X_5, \quad X_0 = \frac{u_t}{\|u_t\|_F + 10^{-7}}, \quad"
+    r" X_{k+1} = 3.4445\,X_k - 4.775\,(X_k X_k^T) X_k + 2.0315\,(X_k X_k^T)^2 X_k"
 )
 
 
@@ -721,6 +738,119 @@ OPTIMIZERS: dict[str, OptimizerSpec] = dict(
             "Bernstein et al. (2018), signSGD; matches pytorch-optimizer's SignSGD (4.1.0)",
         ),
         _spec(
+            "adan",
+            "Adan",
+            alias.adan,
+            [
+                _lr(0.05),
+                _number("beta1", "β₁", 0.98, 0.0, 0.999, "linear", "Decay of the average of g."),
+                _number(
+                    "beta2",
+                    "β₂",
+                    0.92,
+                    0.0,
+                    0.999,
+                    "linear",
+                    "Decay of the average of gradient differences g_t − g_{t−1}.",
+                ),
+                _number(
+                    "beta3",
+                    "β₃",
+                    0.99,
+                    0.0,
+                    0.9999,
+                    "linear",
+                    "Decay of the average of the squared look-ahead gradient.",
+                ),
+                _eps(),
+                _weight_decay(),
+                _flag("decouple", "Decoupled decay", "Shrink θ by 1 − αλ (as AdamW) instead."),
+            ],
+            ADAN_DESCRIPTION,
+            _aligned(
+                _G + r", \quad \Delta_t = g_t - g_{t-1}, \quad \Delta_1 = 0",
+                r"m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t, \quad"
+                r" n_t = \beta_2 n_{t-1} + (1-\beta_2)\,\Delta_t",
+                r"v_t &= \beta_3 v_{t-1} + (1-\beta_3)\,(g_t + \beta_2\Delta_t)^2",
+                r"\theta_t &= \left(\theta_{t-1} - \alpha\,"
+                r"\frac{m_t/(1-\beta_1^t) + \beta_2 n_t/(1-\beta_2^t)}"
+                r"{\sqrt{v_t/(1-\beta_3^t)} + \varepsilon}\right) / (1 + \alpha\lambda)",
+            ),
+            "Xie et al. (2022), Adan: Adaptive Nesterov Momentum Algorithm; matches"
+            " pytorch-optimizer's Adan (4.1.0)",
+        ),
+        _spec(
+            "lamb",
+            "LAMB",
+            alias.lamb,
+            [
+                _lr(0.02),
+                _beta1(),
+                _beta2(),
+                _eps(1e-6),
+                _number(
+                    "clamp",
+                    "c (‖θ‖ cap)",
+                    10.0,
+                    0.1,
+                    100.0,
+                    "log",
+                    "Largest ‖θ‖ the trust ratio uses: the step length's ceiling over α.",
+                ),
+                _flag("bias_correction", "Bias correction", "Divide α by 1 − β₁ᵗ.", True),
+                _weight_decay(0.0, True),
+                _flag("decouple", "Decoupled decay", "Shrink θ directly (as AdamW).", True),
+            ],
+            LAMB_DESCRIPTION,
+            _aligned(
+                _G + r", \quad \theta' = \theta_{t-1}(1-\alpha\lambda)",
+                _ADAM_MOMENTS + r"u_t &= \frac{m_t}{\sqrt{v_t} + \varepsilon}, \quad"
+                r" r_t = \frac{\min(\|\theta'\|, c)}{\|u_t\| + \varepsilon}",
+                r"\theta_t &= \theta' - \frac{\alpha}{1-\beta_1^t}\, r_t\, u_t",
+            ),
+            "You et al. (2019), Large Batch Optimization for Deep Learning: Training BERT in 76"
+            " minutes; matches pytorch-optimizer's Lamb (4.1.0)",
+        ),
+        _spec(
+            "lars",
+            "LARS",
+            alias.lars,
+            [
+                _lr(0.5, low=1e-3, high=10.0),
+                _number(
+                    "trust_coefficient",
+                    "η (trust)",
+                    0.02,
+                    1e-4,
+                    1.0,
+                    "log",
+                    "Each step's length before momentum, as a fraction of ‖θ‖ (times α).",
+                ),
+                _momentum(0.9),
+                _number(
+                    "dampening",
+                    "τ (dampening)",
+                    0.0,
+                    0.0,
+                    0.99,
+                    "linear",
+                    "Fraction of each new step left out of the velocity.",
+                ),
+                _flag("nesterov", "Nesterov", "Add μ·b to the step (a look-ahead)."),
+                _weight_decay(),
+            ],
+            LARS_DESCRIPTION,
+            _aligned(
+                _G + r", \quad r_t = \frac{\eta\,\|\theta_{t-1}\|}"
+                r"{\|g_t\| + \lambda\|\theta_{t-1}\|}",
+                r"b_t &= \mu\, b_{t-1} + (1-\tau)\, r_t\,(g_t + \lambda\theta_{t-1}),"
+                r" \quad b_0 = 0",
+                r"\theta_t &= \theta_{t-1} - \alpha\, b_t",
+            ),
+            "You et al. (2017), Large Batch Training of Convolutional Networks; matches"
+            " pytorch-optimizer's LARS (4.1.0) on a parameter of two axes (one per point)",
+        ),
+        _spec(
             "sam_sgd",
             "SAM (SGD)",
             alias.sam_sgd,
@@ -823,7 +953,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = dict(
                     _number(
                         "adam_lr",
                         "α_AdamW",
-                        3e-4,
+                        0.05,  # as AdamW's on a surface; a network starts at the reference's 3e-4
                         1e-5,
                         1.0,
                         "log",
@@ -838,8 +968,9 @@ OPTIMIZERS: dict[str, OptimizerSpec] = dict(
                 _aligned(
                     _G + r" \text{ for each hidden weight matrix } W_2 \text{ to } W_{L-1}",
                     _MUON_MOMENTUM,
-                    _NEWTON_SCHULZ + r", \quad W \leftarrow W(1-\alpha\lambda) - \alpha\, O_t",
-                    r"b, W_1, W_L &\leftarrow \text{AdamW}(\alpha_{AdamW}, \beta_1, \beta_2,"
+                    _NEWTON_SCHULZ,
+                    r"W_t &= W_{t-1}(1-\alpha\lambda) - \alpha\, O_t \quad \text{and on }"
+                    r" b, W_1, W_L \text{: AdamW}(\alpha_{AdamW}, \beta_1, \beta_2,"
                     r" \varepsilon, \lambda)",
                 ),
                 "Jordan et al. (2024); matches Keller Jordan's SingleDeviceMuonWithAuxAdam"

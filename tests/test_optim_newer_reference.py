@@ -1,7 +1,8 @@
 """The newer optimizers against trajectories recorded from their reference packages.
 
-tests/fixtures/newer_optimizers.json was written by tests/record_newer_optimizers.py from the
-reference implementations (PyTorch CPU, float64; the versions are in the fixture). Each start
+tests/fixtures/newer_optimizers.json and adan_lamb_lars.json were written by
+tests/record_newer_optimizers.py (its sets ``newer`` and ``adan_lamb_lars``) from the reference
+implementations (PyTorch CPU, float64; the versions are in the fixture). Each start
 was stepped by its own reference optimizer; here ``optim.run`` steps all starts at once, and
 every point of every path must agree to 1e-10 (relative) over the recorded steps. PyTorch and
 the reference packages are not needed.
@@ -22,9 +23,13 @@ from test_optim_reference import SURFACES  # the same surfaces, defined once
 
 import optim
 
-FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "newer_optimizers.json").read_text())
+FIXTURES = {
+    name: json.loads((Path(__file__).parent / "fixtures" / f"{name}.json").read_text())
+    for name in ("newer_optimizers", "adan_lamb_lars")
+}
+FIXTURE = FIXTURES["newer_optimizers"]
 GRADIENTS = {name: grad for name, (grad, _) in SURFACES.items()}
-CASES = FIXTURE["cases"]
+CASES = [case for fixture in FIXTURES.values() for case in fixture["cases"]]
 
 
 def _kwargs(case):
@@ -50,10 +55,12 @@ def _case_id(case):
     ).replace(" ", "")
 
 
-def test_fixture_names_the_versions_that_made_it():
-    assert FIXTURE["dtype"] == "float64" and FIXTURE["versions"]["torch"]
-    references = {case["reference"].split(":")[0] for case in CASES}
-    assert references <= set(FIXTURE["versions"])
+@pytest.mark.parametrize("fixture", FIXTURES.values(), ids=list(FIXTURES))
+def test_fixture_names_the_versions_that_made_it(fixture):
+    assert fixture["dtype"] == "float64" and fixture["versions"]["torch"]
+    assert fixture["steps"] == FIXTURE["steps"]  # the trajectory test steps them all alike
+    references = {case["reference"].split(":")[0] for case in fixture["cases"]}
+    assert references <= set(fixture["versions"])
 
 
 @pytest.mark.parametrize("case", CASES, ids=[_case_id(c) for c in CASES])
