@@ -1,9 +1,9 @@
 """The "Show internals" toggle in real Chromium: switched on, the race chart gains Schedule-Free's
 z and x trails and Lookahead's slow-weight marker, they move when the race plays, and the
-link remembers the toggle."""
+link remembers the toggle. The Newer optimizers lesson draws and plays with its internals."""
 
 import pytest
-from browser_checks import LIGHT_CHARTS, RACE, assert_clean, screenshot
+from browser_checks import LIGHT_CHARTS, RACE, assert_clean, panel_pixels, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -50,4 +50,37 @@ def test_switching_internals_on_draws_them_and_they_move(live_app, page):
     assert all(length > 1 for _, length, _ in during[:2])
     assert during[0][2] != before[0][2]  # z moved
     screenshot(page, "internals-on")
+    assert_clean(page)
+
+
+def test_newer_optimizers_page_plays_with_internals(live_app, page):
+    """The lesson's four races (and its still charts) draw; Play keeps each background."""
+    page.goto(f"{live_app}/newer_optimizers")
+    page.wait_for_function(
+        """() => {
+             const plots = [...document.querySelectorAll('.js-plotly-plot')];
+             const moving = plots.filter(gd => gd._transitionData
+                 && gd._transitionData._frames.length > 0 && gd.querySelector('image'));
+             return plots.length >= 8 && moving.length >= 4; }""",
+        timeout=120_000,
+    )
+    internals = page.evaluate(
+        "() => [...document.querySelectorAll('.js-plotly-plot')]"
+        ".filter(gd => gd._transitionData && gd._transitionData._frames.length)"
+        ".map(gd => gd.data.filter(t => t.name && t.name.includes(' · ')).length)"
+    )
+    assert internals == [
+        2,
+        1,
+        0,
+        0,
+    ]  # Schedule-Free's z, x; SAM's probe; Muon; Prodigy (d: a chart)
+    buttons = page.locator(".js-plotly-plot g.updatemenu-button:first-of-type")
+    for k in range(buttons.count()):
+        buttons.nth(k).scroll_into_view_if_needed()
+        buttons.nth(k).click()
+    page.wait_for_timeout(1500)
+    shots = panel_pixels(page, "newer", ".js-plotly-plot:has(g.updatemenu-button) .nsewdrag")
+    assert len(shots) == 4 and all(shot.std() > 15 for shot in shots)  # not blank
+    screenshot(page, "newer-optimizers", full_page=True)
     assert_clean(page)
