@@ -167,8 +167,9 @@ def test_registry_offers_muon_on_surfaces_and_muon_adamw_for_networks():
     assert muon.factory is optim.muon and not muon.needs_layout
     assert "1×2 matrix" in muon.description and "m/‖m‖" in muon.description
     assert both.factory is optim.muon_adamw and both.needs_layout
-    assert both.library_defaults() == both.defaults()  # the reference's own defaults
-    assert both.defaults()["adam_lr"] == 3e-4 and both.defaults()["lr"] == 0.02
+    reference = {"lr": 0.02, "momentum": 0.95, "ns_steps": 5, "weight_decay": 0.0}
+    reference |= {"adam_lr": 3e-4, "beta1": 0.9, "beta2": 0.95, "eps": 1e-10}
+    assert both.library_defaults() == reference  # SingleDeviceMuonWithAuxAdam's defaults
 
 
 def test_registry_builds_muon_adamw_from_a_layout():
@@ -177,13 +178,14 @@ def test_registry_builds_muon_adamw_from_a_layout():
     theta = network.init(1)
     grad = np.random.default_rng(7).normal(size=theta.shape)
     spec = optim.OPTIMIZERS["muon_adamw"]
-    with_layout = spec.build(layout=network.layout)
+    library = spec.library_defaults()  # the lab's starting values
+    with_layout = spec.build(layout=network.layout, **library)
     update, _ = with_layout.update(grad, with_layout.init(theta), theta)
     hidden = network.layout.views["W2"]
     nesterov = 0.05 * grad + 0.95 * (0.05 * grad)  # (1−μ)g + μm₁ with m₁ = (1−μ)g
     expected = -0.02 * newton_schulz(hidden.of(nesterov)) * np.sqrt(6 / 4)  # seen 6×4: tall
     np.testing.assert_allclose(hidden.of(update), expected, rtol=1e-12)
-    plain = spec.build()
+    plain = spec.build(**library)
     adamw = optim.adamw(lr=3e-4, betas=(0.9, 0.95), eps=1e-10, weight_decay=0.0)
     np.testing.assert_array_equal(
         plain.update(grad, plain.init(theta), theta)[0],
