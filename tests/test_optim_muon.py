@@ -191,3 +191,16 @@ def test_registry_builds_muon_adamw_from_a_layout():
         plain.update(grad, plain.init(theta), theta)[0],
         adamw.update(grad, adamw.init(theta), theta)[0],
     )
+
+
+def test_per_point_hyperparameters_step_each_point_as_its_own_run():
+    """The Atlas hands one value per point as an (n, 1) array: each row must move as a run
+    with that row's values alone."""
+    grad_fn, starts = SURFACES["quadratic"]
+    lr = np.array([[0.01], [0.05], [0.2]])
+    momentum = np.array([[0.0], [0.9], [0.5]])
+    together = optim.run(optim.muon(lr=lr, momentum=momentum), grad_fn, starts, 25).path
+    for i, start in enumerate(starts):
+        alone = optim.muon(lr=float(lr[i, 0]), momentum=float(momentum[i, 0]))
+        single = optim.run(alone, grad_fn, start[None], 25).path[:, 0]
+        np.testing.assert_array_equal(together[:, i], single)
