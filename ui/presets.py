@@ -265,7 +265,9 @@ def minimum_shares(preset: Preset, across: int = 29, down: int = 21, reach: floa
     shares = []
     for run in preset.runs:
         opt = build_optimizer(run, preset.settings)
-        final = optim.run(opt, surface.grad, starts, preset.settings.steps, record=False).final
+        steps = preset.settings.steps
+        # hvp_fn for an optimizer that asks for it (Sophia), as the Playground's runs get it
+        final = optim.run(opt, surface.grad, starts, steps, record=False, hvp_fn=surface.hvp).final
         near = [np.hypot(*(final - (m.x, m.y)).T) <= reach for m in surface.minima]
         shares.append(tuple(float(np.mean(n)) for n in near))
     return shares
