@@ -9,8 +9,11 @@ the baseline batching is meant to beat. Goal: ours ≤ 2 s and ours / torch floa
 
     python bench/landscape.py [--grid 41] [--points 1000] [--threads 1] [--repeats 3]
 
-Also prints the memory of stored trajectories for 6 optimizers × 200 epochs
-(``lab.train(keep_path=200)``: 201 weight vectors each).
+Also measures what the Training lab keeps for the landscape: 6 optimizers × 200 epochs with
+``lab.train(keep_path=200)`` (201 weight vectors each, float32 offsets from the shared θ₀,
+``lab.paths``; goal ≤ 50 MB), the worst read-back error ‖θ̃ − θ‖ / ‖θ − θ₀‖ (bound 2⁻²⁴) and the
+off-plane share of the kept solutions on the plane through them (≈ 0); and one Hessian-vector
+product, exact (``lab.hessian``) against central differences of two gradients.
 """
 
 from __future__ import annotations
@@ -37,7 +40,18 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from lab import MLP, Plane, directions, landscape, make_dataset  # noqa: E402
+import optim  # noqa: E402
+from lab import MLP, Plane, directions, hessian, landscape, make_dataset, train  # noqa: E402
+from lab.paths import PRECISION  # noqa: E402
+
+KEPT_OPTIMIZERS = (  # six optimizers, 200 epochs each, as the lab's page keeps them
+    ("SGD", optim.sgd(lr=0.05)),
+    ("Momentum", optim.sgd(lr=0.05, momentum=0.9)),
+    ("Nesterov", optim.sgd(lr=0.05, momentum=0.9, nesterov=True)),
+    ("RMSProp", optim.rmsprop(lr=1e-3)),
+    ("Adam", optim.adam(lr=1e-3)),
+    ("AdamW", optim.adamw(lr=1e-3)),
+)
 
 
 def best_of(repeats: int, run) -> tuple[float, np.ndarray]:
@@ -113,10 +127,52 @@ def main() -> None:
     for name, (seconds, values) in rows.items():
         diff = np.max(np.abs(values - reference))
         print(f"{name:<34} {seconds:8.3f} {ours / seconds:10.2f} {diff:12.2e}")
-    stored = 6 * 201 * network.n_params * 8
+    kept_paths(network)
+    curvature(network, data)
+
+
+def kept_paths(network: MLP) -> None:
+    """Memory and read-back error of 6 optimizers × 200 epochs kept (full batch, 200 points:
+    the memory does not depend on the data)."""
+    data = make_dataset("moons", n=200, seed=0)
+    histories = train(network, data, KEPT_OPTIMIZERS, epochs=200, keep_path=200).histories
+    origin = histories[0].path.origin
+    stored = sum(h.path.nbytes for h in histories) + origin.nbytes
+    float64 = sum(len(h.path) for h in histories) * network.n_params * 8
+    error = max(
+        np.linalg.norm(h.path[-1] - h.params) / np.linalg.norm(h.params - origin) for h in histories
+    )
+    a, b = histories[0].path[-1], histories[-1].path[-1]
+    plane = Plane(origin, *directions.through(origin, a, b))
+    share = max(plane.project(np.stack([a, b]))[2])
+    counts = {len(h.path) for h in histories}
     print(
-        f"\nstored paths, 6 optimizers × 201 weight vectors: {stored / 1e6:.1f} MB "
-        f"({stored / 2**20:.1f} MiB)"
+        f"\nkept paths, {len(histories)} optimizers × {counts} weight vectors: "
+        f"{stored / 1e6:.1f} MB (float64 would be {float64 / 1e6:.1f} MB; goal ≤ 50 MB)"
+        f"\nworst read-back error ‖θ̃ − θ‖ / ‖θ − θ₀‖ at a solution: {error:.2e} "
+        f"(bound 2⁻²⁴ = {PRECISION:.2e})"
+        f"\noff-plane share of the two kept solutions on the plane through them: {share:.1e}"
+    )
+
+
+def curvature(network: MLP, data) -> None:
+    """One Hessian-vector product at θ₀ on the training split: exact against central
+    differences of the backprop gradient (h = 10⁻⁵), time and largest difference."""
+    x, y = data.x_train, data.y_train
+    theta = network.init(0)
+    v = np.random.default_rng(1).standard_normal(network.n_params)
+    h = 1e-5
+
+    def central() -> np.ndarray:
+        plus = network.loss_and_grad(theta + h * v, x, y)[1]
+        return (plus - network.loss_and_grad(theta - h * v, x, y)[1]) / (2 * h)
+
+    exact_s, exact = best_of(ARGS.repeats, lambda: hessian.hessian_vector(network, theta, v, x, y))
+    central_s, approx = best_of(ARGS.repeats, central)
+    diff = np.max(np.abs(exact - approx)) / np.max(np.abs(exact))
+    print(
+        f"\nHessian-vector product on {len(x)} points: exact {exact_s * 1e3:.1f} ms, "
+        f"central differences {central_s * 1e3:.1f} ms, max relative difference {diff:.1e}"
     )
 
 

@@ -50,6 +50,8 @@ def test_pca_plane_paths_start_at_the_centre_and_carry_the_true_loss(app_test, c
         assert history.path.epochs == [0, 1, 2, 3]
         np.testing.assert_allclose(_values(trace, "y"), history.train_loss, rtol=1e-6)
     assert len(sharp["data"]) == 2 and len(interp["data"]) == 3
+    said = " ".join(m.value for m in at.markdown)
+    assert "exact Hessian-vector products" in said and "float32 offsets from θ₀" in said
 
 
 def test_through_plane_puts_the_solutions_at_its_unit_points(app_test, chart_figures):
