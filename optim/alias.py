@@ -453,9 +453,10 @@ def sophia(
 
 def muon(lr=0.02, momentum=0.95, nesterov=True, ns_steps=5, weight_decay=0.0, matrices=False):
     """Muon (Jordan et al. 2024), matching Keller Jordan's ``SingleDeviceMuon`` (muon-optimizer
-    0.1.0) in float64: m_t = μm + (1−μ)g_t (m₀ = 0); u = (1−μ)g_t + μm_t (Nesterov, the
-    reference's only form; ``nesterov=False`` steps along u = m_t); O = NS₅(u)·√max(1, r/c)
-    for an r × c matrix u, NS₅ being five Newton–Schulz steps of the quintic
+    0.1.0) in float64: m_t = μm + (1−μ)g_t (m₀ = 0); u = (1−μ)g_t + μm_t (Nesterov, what
+    the reference class always does; ``nesterov=False`` steps along u = m_t, as its
+    ``muon_update(nesterov=False)``); O = NS_k(u)·√max(1, r/c)
+    for an r × c matrix u, NS_k being k = ``ns_steps`` Newton–Schulz steps of the quintic
     (3.4445, −4.7750, 2.0315) on u/(‖u‖_F + 10⁻⁷) (``optim.orthogonalize``);
     θ_t = θ_{t−1}(1 − αλ) − α·O (decoupled decay).
 
