@@ -84,8 +84,13 @@ def keeps_averages(name: str) -> bool:
     return kept.mu is not None or kept.nu is not None
 
 
-# every optimizer the step view can take apart: gd, and each whose state keeps m or v
-AVERAGING_OPTIMIZERS = tuple(n for n in optim.OPTIMIZERS if n == "gd" or keeps_averages(n))
+# every optimizer the step view can take apart: gd, and each whose state keeps m or v, on a
+# surface (not those built for a network's layout, such as Muon + AdamW)
+AVERAGING_OPTIMIZERS = tuple(
+    n
+    for n, spec in optim.OPTIMIZERS.items()
+    if not spec.needs_layout and (n == "gd" or keeps_averages(n))
+)
 
 
 def state_averages(opt, grads: np.ndarray, path: np.ndarray):
