@@ -114,9 +114,8 @@ def train(
     epoch that ends with a training loss that is not finite or a weight beyond ±``bound``; it
     keeps the weights of the epoch before. Raises ValueError on bad settings or when the loss at
     the initial weights is not finite. ``keep_path`` > 0 keeps each optimizer's weights in
-    ``History.path`` at epoch 0, every ⌈epochs / keep_path⌉-th epoch and its last epoch: at most
-    keep_path + 2 vectors each, as float32 offsets from θ₀ (``lab.paths``; 0, the default,
-    keeps none).
+    ``History.path`` (float32 offsets from θ₀, ``lab.paths``) at epoch 0, every ⌈epochs /
+    keep_path⌉-th epoch and its last: at most keep_path + 2 each (0, the default: none).
     """
     batch_size = len(data.y_train) if batch_size is None else batch_size
     _check_settings(data, optimizers, epochs, batch_size)
