@@ -90,8 +90,9 @@ def sweep(
     (``optim.add_noise``, one stream per block keyed by ``seed`` and the block's index).
 
     An optimizer that asks for extras (SAM, Sophia) gets ``grad_fn`` itself (not the observed
-    one: its probes are not steps) and ``hvp_fn``, by default the surface's exact ``hvp`` when
-    ``grad_fn`` is a surface's ``grad``."""
+    one: its probes are not steps; with noise, the k-th step's ξ added, ``optim.through``) and
+    ``hvp_fn``, by default the surface's exact ``hvp`` when ``grad_fn`` is a surface's
+    ``grad``."""
     x0 = np.asarray(x0, dtype=float)
     if hvp_fn is None:
         hvp_fn = getattr(getattr(grad_fn, "__self__", None), "hvp", None)
@@ -102,9 +103,10 @@ def sweep(
     def block_run(index_rows):
         index, rows = index_rows
         values = dict(setting.values) | {k: v[rows, None] for k, v in per_row.items()}
-        opt = spec.build(**values)
-        if noise:
-            opt = optim.chain(optim.add_noise(noise, seed * 1_000_003 + index), opt)
+        opt, asked_grad_fn = spec.build(**values), grad_fn
+        if noise:  # pure: the steps' chain and the asked-for gradient each keep its state
+            noisy = optim.add_noise(noise, seed * 1_000_003 + index)
+            opt, asked_grad_fn = optim.chain(noisy, opt), optim.through(noisy, grad_fn)
         track = tracker(rows.stop - rows.start)
         counter = iter(range(steps))
 
@@ -120,7 +122,7 @@ def sweep(
             record=False,
             bound=BOUND,
             hvp_fn=hvp_fn,
-            asked_grad_fn=grad_fn,
+            asked_grad_fn=asked_grad_fn,
         )
         track.observe(steps, result.final)
         return {"final": result.final, "diverged_at": result.diverged_at, **track.results()}

@@ -41,7 +41,7 @@ from optim.alias import (
     yogi,
 )
 from optim.averages import Averages, averages, ewa
-from optim.base import EmptyState, GradientTransformation, chain, extras
+from optim.base import EmptyState, GradientTransformation, chain, extras, through
 from optim.curvature import central_difference_hvp, hessian_diagonal
 from optim.internals import internals, trace_internals
 from optim.orthogonalize import ScaleByMuonState, newton_schulz, scale_by_muon
@@ -153,6 +153,7 @@ __all__ = [
     "signum",
     "sophia",
     "step_schedule",
+    "through",
     "trace",
     "trace_internals",
     "warmup_cosine_schedule",

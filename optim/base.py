@@ -16,7 +16,9 @@ asks for in ``asks``, and its ``update`` takes those as keyword arguments (Optax
 ``chain`` asks for the union of what its parts ask for and hands each part only its own.
 Whoever steps an optimizer supplies them, via ``extras(opt, grad_fn=..., hvp_fn=...)``:
 ``optim.run`` (hvp_fn as an argument), the Atlas (a surface's exact ``hvp``), the Training lab
-(backprop on the same mini-batch, and a central difference of it for ``hvp_fn``).
+(backprop on the same mini-batch, and a central difference of it for ``hvp_fn``). Where the
+steps' gradients pass through noise or clipping, ``through`` gives the asked-for gradient the
+same treatment (the Playground and the Atlas).
 """
 
 import math
@@ -64,6 +66,25 @@ def extras(opt: GradientTransformation, **available) -> dict[str, Callable]:
 
 class EmptyState(NamedTuple):
     """State of a transformation that remembers nothing."""
+
+
+def through(transform: GradientTransformation, grad_fn: Callable) -> Callable:
+    """``grad_fn`` followed by ``transform`` (noise, clipping), with a state of its own that
+    advances once per call: handed as the ``grad_fn`` extra, the gradients an optimizer asks for
+    get what its steps' gradients get. The k-th call is stepped as the k-th step's gradient, so
+    ``add_noise`` with the step's seed adds the k-th step's ξ to SAM's k-th probe gradient (as
+    SAM's two gradients share a mini-batch)."""
+    state = None
+
+    def transformed(params):
+        nonlocal state
+        g = grad_fn(params)
+        if state is None:
+            state = transform.init(params)
+        g, state = transform.update(g, state, params)
+        return g
+
+    return transformed
 
 
 def stateless(fn: Callable[[np.ndarray, np.ndarray | None], np.ndarray]) -> GradientTransformation:

@@ -60,6 +60,39 @@ def test_atlas_sophia_uses_the_exact_hessian_of_the_surface():
     np.testing.assert_allclose(out["final"], [[1.0, -2.0]] * 3, atol=1e-12)
 
 
+def noise(seed: int, step: int, shape) -> np.ndarray:
+    """ξ of step ``step`` as optim.add_noise documents it: Philox keyed by the seed, one counter
+    block per step."""
+    stream = np.random.Generator(np.random.Philox(key=seed, counter=[0, step, 0, 0]))
+    return stream.standard_normal(shape)
+
+
+def sam_by_hand(grad, x0, steps, lr, rho, sigma, seed, clip=np.inf):
+    """SAM (SGD, no momentum) with the k-th step's ξ and norm clipping on both gradients (the
+    probe's as the step's: SAM's two gradients share a mini-batch)."""
+
+    def noisy(p, k):
+        g = grad(p) + sigma * noise(seed, k, p.shape)
+        norm = np.linalg.norm(g, axis=-1, keepdims=True)
+        return g * np.minimum(1.0, clip / norm)
+
+    path = [x0]
+    for k in range(steps):
+        g = noisy(path[-1], k)
+        probe = path[-1] + rho * g / (np.linalg.norm(g, axis=-1, keepdims=True) + 1e-12)
+        path.append(path[-1] - lr * noisy(probe, k))
+    return np.array(path)
+
+
+def test_atlas_gives_the_probe_gradient_the_steps_noise():
+    surface = surfaces.SURFACES["himmelblau"]
+    x0 = np.array([[-1.0, 2.0], [3.0, -1.0]])
+    setting = Setting.of("sam_sgd", lr=0.01, momentum=0.0, rho=0.3)
+    out = sweep(setting, surface.grad, x0, 25, PointsSeen, noise=2.0, seed=4)
+    expected = sam_by_hand(surface.grad, x0, 25, 0.01, 0.3, 2.0, 4 * 1_000_003)  # block 0
+    np.testing.assert_allclose(out["seen"], expected.transpose(1, 0, 2), rtol=1e-12)
+
+
 # ---------------------------------------------------------------- the Playground
 
 
@@ -84,6 +117,17 @@ def test_playground_runs_them_on_every_catalog_surface_and_typed_functions(name)
         assert np.any(trajectory.path[-1] != trajectory.path[0]), (
             spec
         )  # it moved (slowly on a plateau)
+
+
+def test_playground_sam_sees_the_runs_noise_and_clipping_at_its_probe_too():
+    surface = surfaces.SURFACES["rosenbrock"]
+    values = (("lr", 0.002), ("momentum", 0.0), ("rho", 0.2))
+    settings = Settings(start=(-1.2, 1.5), steps=40, noise=3.0, seed=11, clip="norm", clip_at=5.0)
+    run = RunSpec("sam_sgd", values, "#000000", "SAM")
+    trajectory = compute_trajectory(SurfaceSpec("rosenbrock"), run, settings)
+    x0 = np.array([settings.start])
+    expected = sam_by_hand(surface.grad, x0, 40, 0.002, 0.2, 3.0, 11, clip=5.0)[:, 0]
+    np.testing.assert_allclose(trajectory.path, expected, rtol=1e-12)
 
 
 def test_playground_page_shows_sam_and_sophia_runs(app_test, chart_figures):

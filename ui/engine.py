@@ -185,11 +185,8 @@ def learning_rate(lr: float, settings: Settings):
     return lr
 
 
-def build_optimizer(run: RunSpec, settings: Settings):
-    """``chain(noise, clipping, optimizer)`` for one run (ValueError on a bad value)."""
-    values = dict(run.values)
-    if "lr" in values:
-        values["lr"] = learning_rate(values["lr"], settings)
+def gradient_transforms(settings: Settings) -> list:
+    """The run's noise and clipping, in the order they act on each gradient."""
     parts = []
     if settings.noise > 0:
         parts.append(optim.add_noise(settings.noise, settings.seed))
@@ -197,8 +194,25 @@ def build_optimizer(run: RunSpec, settings: Settings):
         parts.append(optim.clip_by_value(settings.clip_at))
     elif settings.clip == "norm":
         parts.append(optim.clip_by_norm(settings.clip_at))
-    parts.append(optim.OPTIMIZERS[run.optimizer].build(**values))
-    return optim.chain(*parts)
+    return parts
+
+
+def build_optimizer(run: RunSpec, settings: Settings):
+    """``chain(noise, clipping, optimizer)`` for one run (ValueError on a bad value)."""
+    values = dict(run.values)
+    if "lr" in values:
+        values["lr"] = learning_rate(values["lr"], settings)
+    optimizer = optim.OPTIMIZERS[run.optimizer].build(**values)
+    return optim.chain(*gradient_transforms(settings), optimizer)
+
+
+def extras(surface, settings: Settings) -> dict:
+    """What ``optim.run`` hands an optimizer that asks for more than the gradient: the
+    surface's exact ``hvp``, and its gradient anywhere (SAM's probe) with the run's noise and
+    clipping (``optim.through``: the k-th probe gets the k-th step's ξ)."""
+    parts = gradient_transforms(settings)
+    asked = optim.through(optim.chain(*parts), surface.grad) if parts else surface.grad
+    return {"hvp_fn": surface.hvp, "asked_grad_fn": asked}
 
 
 @cached(max_entries=64)
@@ -211,7 +225,7 @@ def compute_internals(surface_spec: SurfaceSpec, run: RunSpec, settings: Setting
         surface.grad,
         np.array([settings.start], dtype=float),
         settings.steps,
-        hvp_fn=surface.hvp,  # for an optimizer that asks for it (Sophia); others ignore it
+        **extras(surface, settings),  # for an optimizer that asks for them (SAM, Sophia)
     )
     return {name: values[:, 0] for name, values in traced.items()}
 
@@ -226,7 +240,7 @@ def compute_trajectory(surface_spec: SurfaceSpec, run: RunSpec, settings: Settin
         np.array([settings.start], dtype=float),
         settings.steps,
         value_fn=surface,
-        hvp_fn=surface.hvp,  # for an optimizer that asks for it (Sophia); others ignore it
+        **extras(surface, settings),  # for an optimizer that asks for them (SAM, Sophia)
     )
     return Trajectory(
         run.label, run.color, result.path[:, 0], result.values[:, 0], int(result.diverged_at[0])
