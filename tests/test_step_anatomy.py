@@ -113,7 +113,7 @@ def test_arrows_equal_the_closed_form_of_the_rule(name, hyper, reference):
 def test_every_optimizer_keeping_averages_is_offered():
     assert set(AVERAGING_OPTIMIZERS) == {
         "gd", "sgd", "momentum", "nesterov", "rmsprop", "adadelta", "adam", "adamw", "adamax",
-        "nadam", "radam", "lion",
+        "nadam", "radam", "lion", "muon",
     }  # fmt: skip
 
 
