@@ -28,9 +28,10 @@ def sam(base: GradientTransformation, rho=0.05, adaptive=False) -> GradientTrans
     The norm is over the last axis: each point (row) of the params is one parameter vector, as
     if each had its own optimizer; for the lab's flat weight vector it is the global norm.
     Weight decay inside ``base`` sees θ, not the probe (the reference restores θ before the base
-    step). The probe is kept in ``state.probe``. SAM must be the outer transform: noise or
-    clipping chained before it reach the first gradient only (the one that sets e), not the
-    gradient the base optimizer steps with.
+    step). The probe is kept in ``state.probe``. Noise or clipping chained before SAM reach
+    only the gradient at θ (the one that sets e); hand ``grad_fn`` through them as well
+    (``optim.through``) for the gradient the base optimizer steps with, as the Playground and
+    the Atlas do.
     """
     rho = check(rho, "rho")
     adaptive = check_flag(adaptive, "adaptive")
