@@ -46,19 +46,25 @@ def newton_schulz(g: np.ndarray, steps: int = 5) -> np.ndarray:
 def newton_schulz_rows(u: np.ndarray, steps: int = 5) -> np.ndarray:
     """``newton_schulz`` of each vector along the last axis as a 1 × d matrix, in fewer
     operations: there A = XXᵀ is the scalar σ² = ‖X‖², so each step multiplies X by
-    a + bσ² + cσ⁴ and σ by the same factor. X₀ = u/(‖u‖ + 10⁻⁷) as there; the output is
-    X₀ times the product of the factors (the matrix form on (..., 1, d) is its reference)."""
+    f = a + bσ² + cσ⁴ and σ² by f². X₀ = u/(‖u‖ + 10⁻⁷) as there, so the output is u times
+    the product of the factors over ‖u‖ + 10⁻⁷ (the matrix form on (..., 1, d) is its
+    reference); the arrays of one number per vector are updated in place."""
     a, b, c = NS_COEFFICIENTS
-    norm = np.sqrt(np.sum(u * u, axis=-1, keepdims=True))
-    x0 = u / (norm + NS_EPS)
-    sigma = norm / (norm + NS_EPS)
-    gain = np.ones_like(sigma)
+    norm = np.sqrt(np.einsum("...i,...i->...", u, u))[..., None]
+    denominator = norm + NS_EPS
+    square = norm / denominator
+    square *= square  # σ₀²
+    gain = 1.0 / denominator
+    factor = np.empty_like(square)
     for _ in range(steps):
-        square = sigma * sigma
-        factor = a + square * (b + c * square)
-        sigma *= factor
+        np.multiply(square, c, out=factor)
+        factor += b
+        factor *= square
+        factor += a  # f = a + bσ² + cσ⁴
         gain *= factor
-    return x0 * gain
+        factor *= factor
+        square *= factor
+    return u * gain
 
 
 def orthogonalized(u: np.ndarray, steps: int, matrices: bool) -> np.ndarray:
