@@ -93,9 +93,14 @@ def scale_by_muon(momentum=0.95, nesterov=True, ns_steps=5, matrices=False):
     matrices = check_flag(matrices, "matrices")
 
     def update(g, state, params=None):
+        fresh = (1.0 - momentum) * g
         m = momentum * state.mu
-        m += (1.0 - momentum) * g
-        u = (1.0 - momentum) * g + momentum * m if nesterov else m
+        m += fresh
+        if nesterov:
+            u = momentum * m
+            u += fresh
+        else:
+            u = m
         return orthogonalized(u, ns_steps, matrices), ScaleByMuonState(state.step + 1, m)
 
     def init(params):
