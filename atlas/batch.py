@@ -90,12 +90,14 @@ def sweep(
     (``optim.add_noise``, one stream per block keyed by ``seed`` and the block's index).
 
     An optimizer that asks for extras (SAM, Sophia) gets ``grad_fn`` itself (not the observed
-    one: its probes are not steps; with noise, the k-th step's ξ added, ``optim.through``) and
-    ``hvp_fn``, by default the surface's exact ``hvp`` when ``grad_fn`` is a surface's
-    ``grad``."""
+    one: its probes are not steps; with noise, the k-th step's ξ added, ``optim.through``),
+    ``hvp_fn`` and the Hessian diagonal, by default the surface's exact ``hvp`` and
+    ``hessian_diagonal`` when ``grad_fn`` is a surface's ``grad``."""
     x0 = np.asarray(x0, dtype=float)
+    surface = getattr(grad_fn, "__self__", None)
     if hvp_fn is None:
-        hvp_fn = getattr(getattr(grad_fn, "__self__", None), "hvp", None)
+        hvp_fn = getattr(surface, "hvp", None)
+    hessian_diagonal_fn = getattr(surface, "hessian_diagonal", None)
     per_row = {k: np.asarray(v, dtype=float) for k, v in (per_row or {}).items()}
     blocks = _blocks(len(x0))
     spec = optim.OPTIMIZERS[setting.optimizer]
@@ -122,6 +124,7 @@ def sweep(
             record=False,
             bound=BOUND,
             hvp_fn=hvp_fn,
+            hessian_diagonal_fn=hessian_diagonal_fn,
             asked_grad_fn=asked_grad_fn,
         )
         track.observe(steps, result.final)

@@ -198,7 +198,8 @@ def _epoch(opt: Optimizer, params, state, x, y, batches, backprops) -> tuple[Any
     """One pass over the batches: θ ← θ + update(∂ℓ_B/∂θ) for each batch B in turn. An
     optimizer that asks for extras (SAM, Sophia) gets them on the same batch B: ``grad_fn``
     is ∂ℓ_B/∂θ anywhere, ``hvp_fn`` a central difference of it along v
-    (``optim.central_difference_hvp``: step 10⁻⁵·(1 + ‖θ‖), two backprops per product)."""
+    (``optim.central_difference_hvp``: step 10⁻⁵·(1 + ‖θ‖), two backprops per product). The
+    exact Hessian diagonal (one product per weight) is not offered: ValueError saying so."""
     asks = getattr(opt, "asks", None)
     for batch in batches:
         backprop, xb, yb = backprops[batch.stop - batch.start], x[batch], y[batch]

@@ -445,7 +445,8 @@ def sophia(
     (decoupled, its default; else g ← g + λθ); every k-th step from the first
     h ← β₂h + (1−β₂)·z⊙(H·z) (z ~ N(0, I) from ``seed``; the exact diag H with
     ``exact_hessian``); m ← β₁m + (1−β₁)g; θ_t = θ − α·clip(m/max(h, ε), ±ρ).
-    ρ is the reference's ``p``, k its ``update_period``. Asks for ``hvp_fn``."""
+    ρ is the reference's ``p``, k its ``update_period``. Asks for ``hvp_fn``
+    (``hessian_diagonal_fn`` with ``exact_hessian``)."""
     decouple = check_flag(decouple, "decouple")
     scaler = scale_by_sophia(betas, rho, eps, update_period, exact_hessian, seed)
     return _with_weight_decay(scaler, lr, weight_decay, decouple)

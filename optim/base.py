@@ -11,12 +11,15 @@ asks for in ``asks``, and its ``update`` takes those as keyword arguments (Optax
 
 * ``grad_fn(params) -> grads``: the gradient anywhere (SAM takes it at a perturbed point);
 * ``hvp_fn(params, v) -> H(params)·v``: the Hessian-vector product, v of the params' shape
-  (Sophia estimates the Hessian diagonal from it).
+  (Sophia estimates the Hessian diagonal from it);
+* ``hessian_diagonal_fn(params) -> diag H(params)``: the exact diagonal (Sophia's option on
+  2-D surfaces; for a network it would take one product per weight, so the lab has none).
 
 ``chain`` asks for the union of what its parts ask for and hands each part only its own.
 Whoever steps an optimizer supplies them, via ``extras(opt, grad_fn=..., hvp_fn=...)``:
-``optim.run`` (hvp_fn as an argument), the Atlas (a surface's exact ``hvp``), the Training lab
-(backprop on the same mini-batch, and a central difference of it for ``hvp_fn``). Where the
+``optim.run`` (hvp_fn and hessian_diagonal_fn as arguments), the Atlas and the Playground (a
+surface's exact ``hvp`` and ``hessian_diagonal``), the Training lab (backprop on the same
+mini-batch, and a central difference of it for ``hvp_fn``). Where the
 steps' gradients pass through noise or clipping, ``through`` gives the asked-for gradient the
 same treatment (the Playground and the Atlas).
 """
@@ -50,7 +53,11 @@ class GradientTransformation(NamedTuple):
     asks: frozenset[str] = frozenset()
 
 
-EXTRAS = ("grad_fn", "hvp_fn")  # what a transformation may ask for, by keyword
+EXTRAS = {  # what a transformation may ask for, by keyword, and what that is
+    "grad_fn": "the gradient anywhere",
+    "hvp_fn": "Hessian-vector products",
+    "hessian_diagonal_fn": "the exact Hessian diagonal (on 2-D surfaces)",
+}
 
 
 def extras(opt: GradientTransformation, **available) -> dict[str, Callable]:
@@ -58,9 +65,9 @@ def extras(opt: GradientTransformation, **available) -> dict[str, Callable]:
     function or None); ValueError naming the first one asked for and not supplied."""
     for name in sorted(opt.asks):
         if name not in EXTRAS:
-            raise ValueError(f"unknown extra {name!r}: an update may ask for {EXTRAS}")
+            raise ValueError(f"unknown extra {name!r}: an update may ask for {list(EXTRAS)}")
         if available.get(name) is None:
-            raise ValueError(f"this optimizer asks for {name} and none was given: pass {name}=")
+            raise ValueError(f"this optimizer asks for {EXTRAS[name]} ({name}), none was given")
     return {name: available[name] for name in opt.asks}
 
 

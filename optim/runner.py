@@ -7,6 +7,7 @@ from typing import NamedTuple
 import numpy as np
 
 from optim.base import GradientTransformation, check, check_count, extras
+from optim.curvature import hessian_diagonal
 
 # Without record, an optimizer's fused form steps a share of the points on a thread of its own
 # for each CPU core run may use (NumPy lets go of the GIL inside each call; the hyperparameters of
@@ -35,6 +36,7 @@ def run(
     record: bool = True,
     bound: float = 1e6,
     hvp_fn=None,
+    hessian_diagonal_fn=None,
     asked_grad_fn=None,
 ) -> RunResult:
     """Step the n points of ``x0`` (shape (n, d)) ``steps`` times with ``opt``.
@@ -48,11 +50,22 @@ def run(
     without ``record`` on up to ``CORES`` threads (see ``SHARE_POINTS``).
 
     An optimizer that asks for extras (optim.base) gets ``grad_fn`` (or ``asked_grad_fn``, where
-    the caller's grad_fn does more than compute: the Atlas's observes the points of each step)
-    and ``hvp_fn(points, v) -> H·v`` (shapes (n, d)); ValueError when it asks for hvp_fn and
-    none was given. Its ``update`` then steps the points (no fused form, one thread).
+    the caller's grad_fn does more than compute: the Atlas's observes the points of each step),
+    ``hvp_fn(points, v) -> H·v`` (shapes (n, d)) and ``hessian_diagonal_fn(points)`` (by
+    default d products of hvp_fn); ValueError when it asks for one that was not given. Its
+    ``update`` then steps the points (no fused form, one thread).
     """
-    supplied = extras(opt, grad_fn=asked_grad_fn or grad_fn, hvp_fn=hvp_fn)
+    if hessian_diagonal_fn is None and hvp_fn is not None:
+
+        def hessian_diagonal_fn(points):
+            return hessian_diagonal(hvp_fn, points)
+
+    supplied = extras(
+        opt,
+        grad_fn=asked_grad_fn or grad_fn,
+        hvp_fn=hvp_fn,
+        hessian_diagonal_fn=hessian_diagonal_fn,
+    )
     x0 = _check_points(x0)
     steps = check_count(steps, "steps")
     bound = check(bound, "bound", np.finfo(float).tiny, 1e150)  # bound² must stay finite

@@ -11,7 +11,6 @@ from typing import NamedTuple
 import numpy as np
 
 from optim.base import GradientTransformation, check, check_betas, check_count, check_flag
-from optim.curvature import hessian_diagonal
 
 
 class ScaleBySophiaState(NamedTuple):
@@ -44,8 +43,9 @@ def scale_by_sophia(
 ):
     """SophiaH's preconditioned, clipped step (before −α), as pytorch-optimizer's ``SophiaH``
     computes it: at steps t = 1, 1 + k, 1 + 2k, … (k = ``update_period``) the estimate
-    ĥ = z⊙(H·z) with z ~ N(0, I) drawn from (seed, count) (Hutchinson: E[ĥ] = diag H), or the
-    exact diagonal with ``exact_hessian``, enters h ← β₂h + (1−β₂)ĥ (h₀ = 0); every step
+    ĥ = z⊙(H·z) with z ~ N(0, I) drawn from (seed, count) (Hutchinson: E[ĥ] = diag H; asks
+    for ``hvp_fn``), or with ``exact_hessian`` the exact diagonal (asks for
+    ``hessian_diagonal_fn``), enters h ← β₂h + (1−β₂)ĥ (h₀ = 0); every step
     m ← β₁m + (1−β₁)g (m₀ = 0; both averages evaluated as torch.lerp does) and the output is
     clip(m/max(h, ε), −ρ, ρ). No bias correction: while h is small the ratio is clipped and
     the step is ±ρ per coordinate (a sign step).
@@ -58,12 +58,12 @@ def scale_by_sophia(
     period = check_count(update_period, "update_period", 1)
     exact, seed = check_flag(exact_hessian, "exact_hessian"), check_count(seed, "seed")
 
-    def update(g, state, params=None, *, hvp_fn):
+    def update(g, state, params=None, *, hvp_fn=None, hessian_diagonal_fn=None):
         t = state.step + 1
         hessian, estimate = state.hessian, state.estimate
         if (t - 1) % period == 0:
             if exact:
-                estimate = hessian_diagonal(hvp_fn, params)
+                estimate = hessian_diagonal_fn(params)
             else:
                 z = hutchinson_vector(seed, (t - 1) // period, np.shape(params)[-1])
                 z = np.broadcast_to(z, np.shape(params))  # one z for every point
@@ -77,4 +77,5 @@ def scale_by_sophia(
         zeros = np.zeros(np.shape(params))
         return ScaleBySophiaState(0, zeros, zeros, zeros)
 
-    return GradientTransformation(init, update, asks=frozenset({"hvp_fn"}))
+    asks = frozenset({"hessian_diagonal_fn" if exact else "hvp_fn"})
+    return GradientTransformation(init, update, asks=asks)

@@ -107,14 +107,17 @@ STARTS = np.array([[2.0, -1.5], [-1.0, 2.5], [0.3, 0.1]])
 
 
 def test_run_refuses_an_optimizer_that_asks_for_hvp_fn_without_one():
-    with pytest.raises(ValueError, match="asks for hvp_fn"):
+    with pytest.raises(ValueError, match=r"asks for Hessian-vector products \(hvp_fn\)"):
         optim.run(optim.sophia(), QUADRATIC_GRAD, STARTS, 3)
-    with pytest.raises(ValueError, match="asks for hvp_fn"):
+    with pytest.raises(ValueError, match=r"\(hvp_fn\)"):
         optim.run(optim.sam(optim.sophia()), QUADRATIC_GRAD, STARTS, 3, record=False)
+    with pytest.raises(ValueError, match=r"exact Hessian diagonal .*\(hessian_diagonal_fn\)"):
+        optim.run(optim.sophia(exact_hessian=True), QUADRATIC_GRAD, STARTS, 3)
 
 
 def test_extras_names_what_is_asked_and_refuses_unknown_names():
     assert optim.sam_adam().asks == {"grad_fn"} and optim.sophia().asks == {"hvp_fn"}
+    assert optim.sophia(exact_hessian=True).asks == {"hessian_diagonal_fn"}
     assert optim.adam().asks == frozenset() and optim.extras(optim.adam(), grad_fn=len) == {}
     assert optim.extras(optim.sam_sgd(), grad_fn=len, hvp_fn=None) == {"grad_fn": len}
     odd = optim.GradientTransformation(lambda p: (), lambda g, s, p: (g, s), asks={"curl_fn"})
@@ -198,6 +201,10 @@ def test_sophia_with_the_exact_diagonal_takes_newtons_step_on_a_separable_bowl()
     step lands on the minimum from anywhere within ρ of it per coordinate."""
     curvature = np.array([4.0, 0.25])
     opt = optim.sophia(lr=1.0, betas=(0.0, 0.0), rho=10.0, update_period=1, exact_hessian=True)
+    diagonal = {"hessian_diagonal_fn": lambda p: np.broadcast_to(curvature, p.shape)}
+    result = optim.run(opt, lambda p: p * curvature, STARTS, 1, **diagonal)
+    np.testing.assert_allclose(result.path[1], 0.0, atol=1e-15)
+    # from hvp_fn alone, run takes the diagonal from one product per coordinate
     result = optim.run(opt, lambda p: p * curvature, STARTS, 1, hvp_fn=lambda p, v: v * curvature)
     np.testing.assert_allclose(result.path[1], 0.0, atol=1e-15)
 

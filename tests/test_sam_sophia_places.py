@@ -178,6 +178,14 @@ def test_lab_hessian_vector_products_match_second_differences_of_the_loss():
         np.testing.assert_allclose(v @ hvp(theta, v), second, rtol=1e-4)
 
 
+def test_lab_refuses_the_exact_hessian_diagonal_with_a_reason():
+    """One product per weight per estimate: the lab offers Hutchinson's estimate only."""
+    network, data = small_problem()
+    sophia = optim.sophia(exact_hessian=True)
+    with pytest.raises(ValueError, match="exact Hessian diagonal \\(on 2-D surfaces\\)"):
+        lab.train(network, data, [("Sophia", sophia)], epochs=1)
+
+
 @pytest.mark.parametrize("name", NEW)
 def test_lab_trains_with_them_from_both_sets_of_defaults(name):
     network, data = small_problem()

@@ -208,11 +208,13 @@ def build_optimizer(run: RunSpec, settings: Settings):
 
 def extras(surface, settings: Settings) -> dict:
     """What ``optim.run`` hands an optimizer that asks for more than the gradient: the
-    surface's exact ``hvp``, and its gradient anywhere (SAM's probe) with the run's noise and
-    clipping (``optim.through``: the k-th probe gets the k-th step's ξ)."""
+    surface's exact ``hvp`` and ``hessian_diagonal``, and its gradient anywhere (SAM's probe)
+    with the run's noise and clipping (``optim.through``: the k-th probe gets the k-th step's
+    ξ)."""
     parts = gradient_transforms(settings)
     asked = optim.through(optim.chain(*parts), surface.grad) if parts else surface.grad
-    return {"hvp_fn": surface.hvp, "asked_grad_fn": asked}
+    exact = {"hvp_fn": surface.hvp, "hessian_diagonal_fn": surface.hessian_diagonal}
+    return exact | {"asked_grad_fn": asked}
 
 
 @cached(max_entries=64)
