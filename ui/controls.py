@@ -49,10 +49,13 @@ SURFACE_FIELD = Choice(SURFACE_NAMES[0], SURFACE_NAMES)
 EXPRESSION_FIELD = Text(DEFAULT_EXPRESSION, 300)
 CLIP_FIELD = Choice("none", tuple(CLIPS))
 INTERNALS_FIELD = Flag(False)  # ``internals``: draw what the optimizers keep (optim.internals)
+INTERNALS_STYLES = (
+    "In each run's colour: Schedule-Free's z dashed and its reported average x dotted, "
+    "Lookahead's slow weights a hollow circle, SAM's probe point a hollow diamond."
+)
 INTERNALS_HELP = (
-    "Draw what an optimizer keeps besides its path: Schedule-Free's z (dashed) and its "
-    "reported average x (dotted), Lookahead's slow weights and SAM's probe point (hollow "
-    "markers); Prodigy's step-size estimate d in a chart below."
+    "Show what an optimizer keeps besides its path. " + INTERNALS_STYLES + " Prodigy's "
+    "step-size estimate d is drawn over the steps in a chart below."
 )
 
 

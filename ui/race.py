@@ -20,7 +20,13 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from ui.controls import INTERNALS_FIELD, INTERNALS_HELP, set_start_from_click, start_moved
+from ui.controls import (
+    INTERNALS_FIELD,
+    INTERNALS_HELP,
+    INTERNALS_STYLES,
+    set_start_from_click,
+    start_moved,
+)
 from ui.embed import embed_code_button, embedded, embedded_figure, hidden_parts, without_hidden
 from ui.engine import (
     RunSpec,
@@ -117,7 +123,7 @@ def _view_options(url: UrlState):
     three_d = url.widget(columns[3].toggle, "3-D view", key="3d", field=Flag(False))
     internals = url.widget(
         columns[3].toggle,
-        "Show internals",
+        "Internals",
         key="internals",
         field=INTERNALS_FIELD,
         help=INTERNALS_HELP,
@@ -168,7 +174,7 @@ def _internals_notes(runs_drawn) -> None:
         )
         return
     names = "; ".join(f"{run.label}: {', '.join(run.internals)}" for run in kept)
-    st.caption(f"Internals shown — {names}.")
+    st.caption(f"Internals shown — {names}. {INTERNALS_STYLES}")
     figure = step_size_estimate_figure(kept)
     if figure is not None:
         light_chart(figure, key="internals_d")

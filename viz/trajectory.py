@@ -456,7 +456,8 @@ def _run_traces(
                 **common,
             }
         )
-    traces += internal_traces(run, path.internals, 0, trail, axes, legend)
+    # no legend entries: one per internal per run would crowd the chart (a caption explains)
+    traces += internal_traces(run, path.internals, 0, trail, axes, False)
     trail_trace, point_trace = path.moving(0, trail)
     marker = {"size": 12, "color": run.color, "line": {"color": "#111111", "width": 1.5}}
     moving = {"name": run.label, "hoverinfo": "name+x+y", **common}
