@@ -39,6 +39,8 @@ def scale_by_adan(betas=(0.98, 0.92), beta3=0.99, eps=1e-8) -> GradientTransform
     eps = check(eps, "eps")
 
     def update(g, state, params=None):
+        # np.power, not **: Python's and NumPy's powers differ in the last bit for some t, and a
+        # point must step alike alone (float betas) and in a batch (an array per point).
         t = state.step + 1
         difference = g - state.previous if t > 1 else np.zeros_like(g)
         m, n = _ewa(state.m, beta1, g), _ewa(state.n, beta2, difference)
@@ -46,11 +48,11 @@ def scale_by_adan(betas=(0.98, 0.92), beta3=0.99, eps=1e-8) -> GradientTransform
         lookahead += g
         v = _ewa(state.v, beta3, lookahead * lookahead)
         denominator = np.sqrt(v)
-        denominator /= np.sqrt(1.0 - beta3**t)
+        denominator /= np.sqrt(1.0 - np.power(beta3, t))
         denominator += eps
         out = m / denominator
-        out /= 1.0 - beta1**t
-        out += (beta2 / (1.0 - beta2**t)) * (n / denominator)
+        out /= 1.0 - np.power(beta1, t)
+        out += (beta2 / (1.0 - np.power(beta2, t))) * (n / denominator)
         return out, ScaleByAdanState(t, m, n, v, np.array(g, dtype=float))
 
     def init(params):

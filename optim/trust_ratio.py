@@ -102,7 +102,8 @@ def lamb_update(
         direction_norm = row_norm(direction)
         valid = (weights_norm != 0) & (direction_norm != 0)
         ratio = _ratio_or_one(weights_norm, direction_norm + eps, valid)
-        step_size = alpha / (1.0 - beta1**t) if bias_correction else alpha
+        # np.power, not **, so one point steps alike alone and in a batch (see optim.adan)
+        step_size = alpha / (1.0 - np.power(beta1, t)) if bias_correction else alpha
         direction *= -step_size * ratio
         if decays and decouple:  # θ(1 − αλ) − step, as the reference shrinks θ first
             direction -= (alpha * weight_decay) * params
