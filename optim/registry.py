@@ -897,7 +897,8 @@ OPTIMIZERS: dict[str, OptimizerSpec] = dict(
                 _flag(
                     "exact_hessian",
                     "Exact Hessian diagonal",
-                    "Use the surface's exact ∂²J/∂x², ∂²J/∂y² instead of Hutchinson's z⊙Hz.",
+                    "Use the surface's exact ∂²J/∂x², ∂²J/∂y² instead of Hutchinson's z⊙Hz"
+                    " (2-D surfaces only: a network would need one product per weight).",
                 ),
                 _number("eps", "ε", 1e-12, 1e-15, 1e-2, "log", "Floor of the Hessian average h."),
                 _weight_decay(0.0, True),
