@@ -55,17 +55,7 @@ def run(
     default d products of hvp_fn); ValueError when it asks for one that was not given. Its
     ``update`` then steps the points (no fused form, one thread).
     """
-    if hessian_diagonal_fn is None and hvp_fn is not None:
-
-        def hessian_diagonal_fn(points):
-            return hessian_diagonal(hvp_fn, points)
-
-    supplied = extras(
-        opt,
-        grad_fn=asked_grad_fn or grad_fn,
-        hvp_fn=hvp_fn,
-        hessian_diagonal_fn=hessian_diagonal_fn,
-    )
+    supplied = _supplied(opt, asked_grad_fn or grad_fn, hvp_fn, hessian_diagonal_fn)
     x0 = _check_points(x0)
     steps = check_count(steps, "steps")
     bound = check(bound, "bound", np.finfo(float).tiny, 1e150)  # bound² must stay finite
@@ -84,6 +74,18 @@ def run(
             final, diverged_at = _final_points(opt, grad_fn, x0, steps, bound, supplied)
             final_values = None if value_fn is None else _values(value_fn, final)
     return RunResult(path, final, values, final_values, grad_norms, diverged_at)
+
+
+def _supplied(opt, grad_fn, hvp_fn, hessian_diagonal_fn) -> dict:
+    """The extras ``opt`` asks for (optim.base.extras); the Hessian diagonal from one product of
+    ``hvp_fn`` per coordinate when only that is given."""
+    if hessian_diagonal_fn is None and hvp_fn is not None:
+
+        def hessian_diagonal_fn(points):
+            return hessian_diagonal(hvp_fn, points)
+
+    available = {"grad_fn": grad_fn, "hvp_fn": hvp_fn, "hessian_diagonal_fn": hessian_diagonal_fn}
+    return extras(opt, **available)
 
 
 def _final_points(opt, grad_fn, x0, steps, bound, supplied) -> tuple[np.ndarray, np.ndarray]:
