@@ -3,7 +3,8 @@
 After training, the user picks a plane (filter-normalized random directions, the shared PCA
 plane of all paths, or the plane through θ₀ and two solutions), its centre, the grid and the
 split, and presses Compute. The paths are the ones the page's own training kept
-(``ui.lab_training``: every epoch up to 200, as float32 offsets from θ₀), never trained again;
+(``ui.lab_training``: every epoch of up to 200, else every k-th, as float32 offsets from θ₀;
+≤ 50 MB), never trained again;
 the plane's centre and solutions are those kept weights too, so a path that lies in the plane
 projects with no distance off it. The contour plays the paths epoch by epoch as the
 Playground's race chart (``ui.light_chart``). Every setting is a keyed widget mirrored into the
