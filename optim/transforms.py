@@ -522,21 +522,38 @@ class ProdigyState(NamedTuple):
     d_numerator: np.ndarray  # Σ of (d/d₀)·dα·⟨g, θ₀ − θ⟩, decayed by β₃
 
 
+def _sum_points(x: np.ndarray) -> np.ndarray:
+    """Σ over the last axis, kept as an axis of length 1. For two coordinates x₀ + x₁, the number
+    NumPy's sum gives (up to the sign of a zero), without a reduction's overhead."""
+    if x.shape[-1] == 2:
+        return x[..., :1] + x[..., 1:]
+    return np.sum(x, axis=-1, keepdims=True)
+
+
 def _prodigy_d(state, g, params, dlr, d0, beta3, d_coef, growth_rate, safeguard):
     """The new s, Σ|s|, numerator and the d, d_max it gives (as prodigyopt orders them)."""
     d = state.d
+    ratio = d / d0
+    travelled = state.p0 - params
+    travelled *= g
     numerator = state.d_numerator * beta3
-    numerator = numerator + (d / d0) * dlr * np.sum(g * (state.p0 - params), -1, keepdims=True)
-    s = _accumulate(state.s, beta3, (d / d0) * (d if safeguard else dlr), g)
-    denominator = np.sum(np.abs(s), -1, keepdims=True)
+    numerator += (ratio * dlr) * _sum_points(travelled)
+    s = _accumulate(state.s, beta3, ratio * (d if safeguard else dlr), g)
+    denominator = _sum_points(np.abs(s))
     moved = denominator > 0
-    d_hat = d_coef * numerator / np.where(moved, denominator, 1.0)
+    all_moved = bool(moved.all())  # the common case: no masking needed
+    d_hat = d_coef * numerator
+    d_hat /= denominator if all_moved else np.where(moved, denominator, 1.0)
     new_d = np.where(d == d0, np.maximum(d, d_hat), d)
     d_max = np.maximum(state.d_max, d_hat)
-    new_d = np.minimum(d_max, new_d * growth_rate)
+    new_d *= growth_rate
+    np.minimum(d_max, new_d, out=new_d)
+    if all_moved:
+        return s, moved, all_moved, numerator, new_d, d_max
     keep = ~moved
     numerator = np.where(keep, state.d_numerator, numerator)
-    return s, moved, numerator, np.where(keep, d, new_d), np.where(keep, state.d_max, d_max)
+    new_d, d_max = np.where(keep, d, new_d), np.where(keep, state.d_max, d_max)
+    return s, moved, all_moved, numerator, new_d, d_max
 
 
 def prodigy_update(
@@ -546,22 +563,35 @@ def prodigy_update(
     beta1, beta2 = betas
 
     def update(g, state, params=None):
-        k = state.k
-        c = np.sqrt(1.0 - beta2 ** (k + 1)) / (1.0 - beta1 ** (k + 1)) if bias_correction else 1.0
-        dlr = state.d * value_at(lr, state.step) * c
-        if not decouple:
+        # Written for many points: new arrays finished in place, and the terms that are 0
+        # (no weight decay) or masks that keep everything (every point moved) skipped.
+        k, d = state.k, state.d
+        dlr = d * value_at(lr, state.step)
+        if bias_correction:
+            dlr = dlr * (np.sqrt(1.0 - beta2 ** (k + 1)) / (1.0 - beta1 ** (k + 1)))
+        decays = bool(np.any(weight_decay))
+        if decays and not decouple:
             g = g + weight_decay * params
-        d = state.d
         m = _accumulate(state.m, beta1, d * (1.0 - beta1), g) if beta1 > 0 else state.m
-        v = _accumulate(state.v, beta2, d * d * (1.0 - beta2), g * g)
-        s, moved, numerator, new_d, d_max = _prodigy_d(
+        squares = g * g
+        squares *= d * d * (1.0 - beta2)
+        v = beta2 * state.v
+        v += squares
+        s, moved, all_moved, numerator, new_d, d_max = _prodigy_d(
             state, g, params, dlr, d0, beta3, d_coef, growth, safeguard
         )
-        denominator = np.sqrt(v) + new_d * eps
-        out = -dlr * (m / denominator) if beta1 > 0 else (-dlr * new_d) * (g / denominator)
-        if decouple:
-            out = out - weight_decay * dlr * params
-        out = np.where(moved, out, 0.0)
+        out = np.sqrt(v)
+        out += new_d * eps
+        if beta1 > 0:
+            np.divide(m, out, out=out)
+            out *= -dlr
+        else:
+            np.divide(g, out, out=out)
+            out *= -dlr * new_d
+        if decays and decouple:
+            out -= weight_decay * dlr * params
+        if not all_moved:
+            out = np.where(moved, out, 0.0)
         new = ProdigyState(state.step + 1, k + moved, m, v, s, state.p0, new_d, d_max, numerator)
         return out, new
 
