@@ -12,12 +12,12 @@ from typing import NamedTuple
 import numpy as np
 
 from optim.base import GradientTransformation, check, check_betas, check_flag, value_at
-from optim.transforms import _accumulate, _ewa  # the building blocks' average steps, shared
+from optim.transforms import _accumulate, _ewa, _sum_points  # shared with the building blocks
 
 
 def row_norm(x: np.ndarray) -> np.ndarray:
     """The Euclidean norm of each point (the last axis), kept as an axis of length 1."""
-    return np.sqrt(np.sum(x * x, axis=-1, keepdims=True))
+    return np.sqrt(_sum_points(x * x))
 
 
 def _ratio_or_one(numerator, denominator, valid):
