@@ -118,7 +118,7 @@ def _view_options(url: UrlState):
     """View, Trail, Speed, the 3-D, internals and lecture toggles. The 3-D view plays the same
     frames (Trail and Speed apply) in one scene, so View is hidden there; its value is kept
     for the way back."""
-    columns = st.columns([2, 3, 3, 1.4, 1.6])
+    columns = st.columns([1.7, 2.7, 2.7, 1.7, 2.2])  # wide enough for each toggle's label
     lecture_toggle(url, columns[4])
     three_d = url.widget(columns[3].toggle, "3-D view", key="3d", field=Flag(False))
     internals = url.widget(

@@ -23,8 +23,14 @@ from viz.layout import lesson_layout
 STYLES = {
     "z": {"mode": "lines", "line": {"width": 1.8, "dash": "dash"}},
     "x": {"mode": "lines", "line": {"width": 1.8, "dash": "dot"}},
-    "slow": {"mode": "markers", "marker": {"symbol": "circle-open", "size": 13}},
-    "probe": {"mode": "markers", "marker": {"symbol": "diamond-open", "size": 12}},
+    "slow": {
+        "mode": "markers",
+        "marker": {"symbol": "circle-open", "size": 14, "line": {"width": 2.5}},
+    },
+    "probe": {
+        "mode": "markers",
+        "marker": {"symbol": "diamond-open", "size": 14, "line": {"width": 2.5}},
+    },
 }
 OPACITY = 0.75
 SHORT = {"z": "z", "x": "x (average)", "slow": "slow weights", "probe": "probe point"}
