@@ -4,7 +4,11 @@
 
 (a) batch: Adam on Rosenbrock, 100,000 points x 300 steps, final points only;
 (b) single trajectory: one point x 1,000 Adam steps with the path recorded;
-(c) batch RMSprop (no fused form: its reference update on the whole array), as (a).
+(c) batch RMSprop (no fused form: its reference update on the whole array), as (a);
+(d) every optimizer of optim.OPTIMIZERS (2-D defaults) on the same 100,000 points, final points
+only, its time per step as a ratio to Adam's in the same rounds: Adam as ``run`` steps it (its
+fused form, one share of the points per core) and Adam's plain ``update`` (one thread, the kind
+of code every other optimizer runs).
 Every contender uses the same analytic gradient (written once, run on NumPy arrays or torch
 tensors) in float64. Each figure is the best of several runs (the machine is shared): one run
 of each contender a round for (a), five for (b).
@@ -23,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import optim
 
 LR, BETAS, EPS, RMS_ALPHA = 1e-3, (0.9, 0.999), 1e-8, 0.99
-BATCH_STEPS, SINGLE_STEPS = 300, 1000
+BATCH_STEPS, SINGLE_STEPS, PER_OPTIMIZER_STEPS = 300, 1000, 50
 
 
 def fill_rosenbrock_grad(p, g):
@@ -37,6 +41,13 @@ def fill_rosenbrock_grad(p, g):
 
 def numpy_grad(p):
     return fill_rosenbrock_grad(p, np.empty_like(p))
+
+
+def rosenbrock_hvp(p, v):
+    """The exact Hessian of Rosenbrock at the points p (n, 2) times v (n, 2) (SophiaH asks)."""
+    x, y = p[:, 0], p[:, 1]
+    hxx, hxy = 2 - 400 * (y - x * x) + 800 * x * x, -400 * x
+    return np.stack([hxx * v[:, 0] + hxy * v[:, 1], hxy * v[:, 0] + 200 * v[:, 1]], axis=-1)
 
 
 def starts(n: int) -> np.ndarray:
@@ -146,6 +157,32 @@ def measure(n_batch: int, repeats: int, torch) -> list[tuple[str, str, float, fl
     )  # fmt: skip
 
 
+def per_optimizer(n_points: int, steps: int, repeats: int) -> list[tuple[str, float, float, float]]:
+    """(name, seconds per step, ratio to Adam's as run steps it, ratio to Adam's update) for
+    every registry optimizer with its 2-D defaults, ``n_points`` points, final points only."""
+    x0 = starts(n_points)
+
+    def stepping(opt):
+        return lambda: optim.run(opt, numpy_grad, x0, steps, record=False, hvp_fn=rosenbrock_hvp)
+
+    contenders = {name: stepping(spec.build()) for name, spec in optim.OPTIMIZERS.items()}
+    contenders["adam update"] = stepping(optim.OPTIMIZERS["adam"].build()._replace(fused=None))
+    best = best_times(contenders, repeats)
+    adam, update = best.pop("adam"), best.pop("adam update")
+    rows = [("adam", adam, adam, update), *((n, t, adam, update) for n, t in best.items())]
+    return [(name, t / steps, t / a, t / u) for name, t, a, u in rows]
+
+
+def print_per_optimizer(n_points: int, steps: int, repeats: int) -> None:
+    print(
+        f"(d) every optimizer, 2-D defaults: {n_points:,} points x {steps} steps on Rosenbrock,"
+        f" final points only. Best of {repeats}."
+    )
+    print(f"{'optimizer':<22}{'ms/step':>9}{'/ Adam (run)':>14}{'/ Adam update':>15}")
+    for name, seconds, to_adam, to_update in per_optimizer(n_points, steps, repeats):
+        print(f"{name:<22}{1e3 * seconds:>9.3f}{to_adam:>14.2f}{to_update:>15.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20,000 points, 2 rounds")
@@ -169,6 +206,8 @@ def main() -> None:
         print("torch not installed: no torch.optim comparison")
     else:
         print(f"torch {torch.__version__}, numpy {np.__version__}")
+    print()
+    print_per_optimizer(n_batch, PER_OPTIMIZER_STEPS, repeats)
 
 
 if __name__ == "__main__":
