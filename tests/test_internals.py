@@ -118,3 +118,64 @@ def test_trace_shapes(name):
     for key, values in traced.items():
         expected = (8, 2, 2) if key in POINT_INTERNALS else (8, 2)
         assert values.shape == expected
+
+
+def drawn_runs():
+    """Schedule-Free SGD and Lookahead on a bowl, as the Playground draws them."""
+    from viz.trajectory import Trajectory
+
+    runs = []
+    for name, color in (("sgd_schedule_free", "#e4572e"), ("lookahead_adam", "#29bf12")):
+        opt = optim.OPTIMIZERS[name].build(lr=0.05)
+        path = optim.run(opt, grad, START[:1], 30).path[:, 0]
+        kept = optim.trace_internals(optim.OPTIMIZERS[name].build(lr=0.05), grad, START[:1], 30)
+        values = np.sum(SCALES * path**2, axis=-1)
+        runs.append(
+            Trajectory(name, color, path, values, -1, {k: v[:, 0] for k, v in kept.items()})
+        )
+    return runs
+
+
+class Bowl:
+    domain = ((-3.0, 3.0), (-3.0, 3.0))
+
+    def __call__(self, p):
+        return np.sum(SCALES * np.asarray(p) ** 2, axis=-1)
+
+
+def test_race_frames_move_each_internal_with_its_run():
+    """z and x: the last ``trail`` points up to the frame's step; φ: the point at that step."""
+    from viz.encode import decode
+    from viz.trajectory import trajectory_figure
+
+    runs = drawn_runs()
+    figure = trajectory_figure(Bowl(), runs, trail=5, clickable=0)
+    names = [figure["data"][i]["name"] for i in figure["frames"][0]["traces"]]
+    assert names[:3] == [
+        "sgd_schedule_free · z",
+        "sgd_schedule_free · x (average)",
+        "sgd_schedule_free",
+    ]
+    assert names[4] == "lookahead_adam · slow weights"
+    assert not any(t.get("showlegend") for t in figure["data"] if " · " in t["name"])
+    for frame in figure["frames"]:
+        step = int(frame["name"])
+        z, x, slow = frame["data"][0], frame["data"][1], frame["data"][4]
+        assert len(z["x"]) == min(step + 1, 5)
+        np.testing.assert_allclose(decode(z["x"])[-1], runs[0].internals["z"][step, 0], atol=1e-3)
+        np.testing.assert_allclose(decode(x["y"])[-1], runs[0].internals["x"][step, 1], atol=1e-3)
+        np.testing.assert_allclose(
+            decode(slow["x"]), runs[1].internals["slow"][step, :1], atol=1e-3
+        )
+
+
+def test_the_d_chart_draws_prodigy_s_d_and_nothing_without_it():
+    from viz.encode import decode
+    from viz.internals import step_size_estimate_figure
+    from viz.trajectory import Trajectory
+
+    assert step_size_estimate_figure(drawn_runs()) is None
+    d = optim.trace_internals(optim.prodigy(), grad, START[:1], 20)["d"][:, 0]
+    run = Trajectory("Prodigy", "#ffffff", np.zeros((21, 2)), np.zeros(21), -1, {"d": d})
+    figure = step_size_estimate_figure([run])
+    np.testing.assert_allclose(decode(figure["data"][0]["y"]), d)
