@@ -139,7 +139,7 @@ def trace(beta, *, dampening=0.0, nesterov=False, init="gradient", bias_correcti
         else:
             v = _accumulate(state.mu, beta, 1.0 - dampening, g)
         out = g + beta * v if nesterov else v
-        correction = 1.0 - beta**t if bias_correction else 1.0
+        correction = 1.0 - np.power(beta, t) if bias_correction else 1.0
         if bias_correction:
             out = out / correction
         return out, TraceState(t, v, correction)
@@ -247,10 +247,13 @@ class ScaleByAdamState(NamedTuple):
 
 def adam_scalars(t: int, beta1, beta2):
     """Adam's corrections at step t, c₁ = 1−β₁ᵗ and c₂ = 1−β₂ᵗ, then r = √((1−β₂)/c₂) and the
-    output's scale (1−β₁)/(c₁r) (see scale_by_adam); plain floats for float betas (this runs
-    every step). optim.fused shares it."""
-    c1, c2 = 1.0 - beta1**t, 1.0 - beta2**t
-    r = ((1.0 - beta2) / c2) ** 0.5
+    output's scale (1−β₁)/(c₁r) (see scale_by_adam). optim.fused shares it.
+
+    Powers and roots here (and βᵗ everywhere in this module) are NumPy's for floats and arrays
+    alike: Python's ``**`` rounds differently from NumPy's array loops in the last place, and a
+    point must step the same whether its β came as a float or as a row of an array (the Atlas)."""
+    c1, c2 = 1.0 - np.power(beta1, t), 1.0 - np.power(beta2, t)
+    r = np.sqrt((1.0 - beta2) / c2)
     return c1, c2, r, (1.0 - beta1) / (c1 * r)
 
 
@@ -307,7 +310,7 @@ def scale_by_adamax(betas=(0.9, 0.999), eps=1e-8) -> GradientTransformation:
         t = state.step + 1
         m = _ewa(state.mu, beta1, g)
         u = np.maximum(beta2 * state.exp_inf, np.abs(g) + eps)
-        correction = 1.0 - beta1**t
+        correction = 1.0 - np.power(beta1, t)
         return m / (correction * u), ScaleByAdamaxState(t, m, u, correction)
 
     return GradientTransformation(
@@ -334,13 +337,13 @@ def scale_by_nadam(betas=(0.9, 0.999), eps=1e-8, momentum_decay=4e-3) -> Gradien
 
     def update(g, state, params=None):
         t = state.step + 1
-        mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))
+        mu = beta1 * (1.0 - 0.5 * np.power(0.96, t * psi))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
         product = state.mu_product * mu
         correction1 = 1.0 - product * mu_next
         m_weight, g_weight = mu_next / correction1, (1.0 - mu) / (1.0 - product)
         m, v = _ewa(state.mu, beta1, g), _ewa(state.nu, beta2, g * g)
-        correction2 = 1.0 - beta2**t
+        correction2 = 1.0 - np.power(beta2, t)
         denom = np.sqrt(v / correction2)
         denom += eps
         out = m_weight * m / denom + g_weight * g / denom
@@ -363,9 +366,9 @@ class ScaleByRadamState(NamedTuple):
 def _rectification(t, beta2):
     """RAdam's ρ_t > 5 (where the adaptive step applies) and its factor r_t·√(1−β₂ᵗ) there
     (plain Python floats when β₂ is a float: this runs every step)."""
-    correction2 = 1.0 - beta2**t
+    correction2 = 1.0 - np.power(beta2, t)
     rho_inf = 2.0 / (1.0 - beta2) - 1.0
-    rho = rho_inf - 2.0 * t * beta2**t / correction2
+    rho = rho_inf - 2.0 * t * np.power(beta2, t) / correction2
     rectified = rho > 5.0
     if isinstance(rectified, bool):
         if not rectified:
@@ -389,8 +392,8 @@ def scale_by_radam(betas=(0.9, 0.999), eps=1e-8) -> GradientTransformation:
     def update(g, state, params=None):
         t = state.step + 1
         m, v = _ewa(state.mu, beta1, g), _ewa(state.nu, beta2, g * g)
-        correction1 = 1.0 - beta1**t
-        new_state = ScaleByRadamState(t, m, v, correction1, 1.0 - beta2**t)
+        correction1 = 1.0 - np.power(beta1, t)
+        new_state = ScaleByRadamState(t, m, v, correction1, 1.0 - np.power(beta2, t))
         m_hat = m / correction1
         rectified, factor = _rectification(t, beta2)
         if not np.any(rectified):
@@ -648,8 +651,8 @@ def scale_by_ademamix(
         alpha_t, beta3_t = ademamix_warmups(t, alpha, beta1, beta3, t_alpha_beta3)
         m, v = _ewa(state.m, beta1, g), _ewa(state.v, beta2, g * g)
         slow = _ewa(state.slow, beta3_t, g)
-        denominator = np.sqrt(v) / np.sqrt(1.0 - beta2**t) + eps
-        out = m / (1.0 - beta1**t) + alpha_t * slow
+        denominator = np.sqrt(v) / np.sqrt(1.0 - np.power(beta2, t)) + eps
+        out = m / (1.0 - np.power(beta1, t)) + alpha_t * slow
         return out / denominator, ScaleByAdemamixState(t, m, v, slow)
 
     def init(params):
@@ -718,8 +721,8 @@ def scale_by_belief(betas=(0.9, 0.999), eps=1e-16) -> GradientTransformation:
         m = _ewa(state.m, beta1, g)
         residual = g - m
         belief = _ewa(state.belief, beta2, residual * residual) + eps
-        correction = 1.0 - beta1**t
-        out = m / (np.sqrt(belief) / np.sqrt(1.0 - beta2**t) + eps)
+        correction = 1.0 - np.power(beta1, t)
+        out = m / (np.sqrt(belief) / np.sqrt(1.0 - np.power(beta2, t)) + eps)
         return out / correction, ScaleByBeliefState(t, m, belief, correction)
 
     return GradientTransformation(
@@ -748,8 +751,8 @@ def scale_by_yogi(betas=(0.9, 0.999), eps=1e-3, initial_accumulator=1e-6):
         m = _ewa(state.m, beta1, g)
         square = g * g
         v = state.v - (1.0 - beta2) * np.sign(state.v - square) * square
-        correction = 1.0 - beta1**t
-        out = m / (np.sqrt(v) / np.sqrt(1.0 - beta2**t) + eps)
+        correction = 1.0 - np.power(beta1, t)
+        out = m / (np.sqrt(v) / np.sqrt(1.0 - np.power(beta2, t)) + eps)
         return out / correction, ScaleByYogiState(t, m, v, correction)
 
     def init(params):
