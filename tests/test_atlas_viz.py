@@ -5,6 +5,7 @@ import io
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 from PIL import Image
 
@@ -173,3 +174,66 @@ def test_png_is_the_atlas_with_contours_ticks_titles_and_legend():
     legend = picture[max(bottoms) + 40 :]
     for colour in [*hues, va.NOT_SETTLED_RGB, va.DIVERGED_RGB]:
         assert np.all(legend == np.array(colour), axis=-1).sum() >= 100  # a swatch of it
+
+
+def _grid_basins(nx: int, ny: int, settings: int = 2):
+    """Starts at the centres of nx × ny cells of [−2, 2] × [−1, 3] (labels do not matter)."""
+    xs, ys = -2 + 4 * (np.arange(nx) + 0.5) / nx, -1 + 4 * (np.arange(ny) + 0.5) / ny
+    label = np.full((settings, ny, nx), -1)
+    return Basins(
+        xs=xs, ys=ys, settings=(Setting.of("gd"),) * settings, minima=(), tol=0.01,
+        steps_budget=10, label=label, steps=label, final=np.zeros((settings, ny, nx, 2)),
+        diverged_at=label,
+    )  # fmt: skip
+
+
+def _target(fig: dict, suffix: str, row: int, column: int) -> tuple[int, int, float, float]:
+    """(curve, point index, x, y in the panel's data) of the click target of start (row,
+    column) on panel x{suffix}: its overlay axis mapped onto the panel's range by hand."""
+    layout = fig["layout"]
+    for curve, trace in enumerate(fig["data"]):
+        over_x, over_y = (layout.get(f"{a}axis{trace.get(a + 'axis', a)[1:]}", {}) for a in "xy")
+        corner = trace.get("meta") or {}
+        if trace.get("name") != "starts" or over_x.get("overlaying") != f"x{suffix}":
+            continue
+        x = decode(trace["x"]).astype(int) + corner["column"]
+        y = decode(trace["y"]).astype(int) + corner["row"]
+        hits = np.flatnonzero((x == column) & (y == row))
+        if hits.size:
+            k = int(hits[0])
+            u = (decode(trace["x"])[k] - over_x["range"][0]) / np.diff(over_x["range"])[0]
+            v = (decode(trace["y"])[k] - over_y["range"][0]) / np.diff(over_y["range"])[0]
+            (x0, x1), (y0, y1) = (
+                layout[f"xaxis{suffix}"]["range"],
+                layout[f"yaxis{suffix}"]["range"],
+            )
+            return curve, k, x0 + u * (x1 - x0), y0 + v * (y1 - y0)
+    raise AssertionError(f"no target for start ({row}, {column}) on panel x{suffix}")
+
+
+@pytest.mark.parametrize(("nx", "ny"), [(300, 300), (120, 90)])
+def test_every_start_is_a_click_target_over_its_own_pixel(nx, ny):
+    """For starts in every block: the target plotly would report sits over the start's pixel
+    centre, and the click picks that start; the targets are one byte a coordinate."""
+    result = _grid_basins(nx, ny)
+    fig = va.add_clicks_and_paths(va.basins_figure(result), result)
+    for suffix in ("", "2"):
+        assert fig["layout"][f"xaxis{suffix}"]["fixedrange"]  # no zoom off the targets
+        for row, column in [(0, 0), (ny - 1, nx - 1), (ny // 3, nx - 1), (ny - 1, 7), (37, 45)]:
+            curve, k, x, y = _target(fig, suffix, row, column)
+            np.testing.assert_allclose((x, y), (result.xs[column], result.ys[row]), atol=1e-12)
+            point = {"curve_number": curve, "point_index": k}
+            assert va.clicked_start(fig, result, point) == (result.xs[column], result.ys[row])
+    targets = [t for t in fig["data"] if t.get("name") == "starts"]
+    assert {t["x"]["dtype"] for t in targets} == {"u1"}
+    assert sum(decode(t["x"]).size for t in targets) == 2 * nx * ny
+    go.Figure(fig)  # valid Plotly
+
+
+def test_a_click_elsewhere_picks_the_point_or_nothing():
+    result = _grid_basins(10, 10, settings=1)
+    fig = va.add_clicks_and_paths(va.basins_figure(result), result)
+    assert va.clicked_start(fig, result, {"curve_number": 0, "x": 0.5, "y": -0.25}) == (0.5, -0.25)
+    target = next(i for i, t in enumerate(fig["data"]) if t.get("name") == "starts")
+    assert va.clicked_start(fig, result, {"curve_number": target, "point_index": 100}) is None
+    assert va.clicked_start(fig, result, {"curve_number": 99, "point_index": 3}) is None

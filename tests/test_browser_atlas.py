@@ -59,33 +59,42 @@ ATLAS_PLOT = (
 )
 
 
-def test_clicking_a_pixel_draws_every_run_from_that_start(live_app, page):
-    page.goto(f"{live_app}/atlas?surface=himmelblau&atlas.resolution=50&atlas.steps=100")
-    page.frame_locator(LIGHT_CHARTS).first.locator(".js-plotly-plot image").nth(3).wait_for(
+def test_clicking_any_pixel_draws_every_run_from_that_start(live_app, page):
+    """120 starts a side (the old click targets sat on every 2nd), two runs (panels about 2.6
+    screen pixels a start): the start in column 73, row 41 of Himmelblau's [−5, 5]², at
+    x = −5 + 10·73.5/120, y = −5 + 10·41.5/120."""
+    x, y = -5 + 10 * 73.5 / 120, -5 + 10 * 41.5 / 120
+    query = "surface=himmelblau&atlas.resolution=120&atlas.steps=100&runs=2&r0.opt=gd&r1.opt=adam"
+    page.goto(f"{live_app}/atlas?{query}")
+    page.frame_locator(LIGHT_CHARTS).first.locator(".js-plotly-plot image").nth(1).wait_for(
         state="attached", timeout=120_000
     )
     page.wait_for_timeout(1000)
     target = page.evaluate(
         f"""() => {{ const frame = document.querySelector('{LIGHT_CHARTS}');
                     const gd = {ATLAS_PLOT}, L = gd._fullLayout;
-                    const grid = gd.data.find(t => t.name === 'starts' && t.xaxis === 'x2');
-                    const k = 12 * 50 + 37, x = grid.x[k], y = grid.y[k];
                     const outer = frame.getBoundingClientRect(), box = gd.getBoundingClientRect();
-                    return {{x, y, px: outer.x + box.x + L.xaxis2._offset + L.xaxis2.l2p(x),
-                             py: outer.y + box.y + L.yaxis2._offset + L.yaxis2.l2p(y)}}; }}"""
+                    return {{px: outer.x + box.x + L.xaxis2._offset + L.xaxis2.l2p({x}),
+                             py: outer.y + box.y + L.yaxis2._offset + L.yaxis2.l2p({y}),
+                             perStart: L.xaxis2._length / 120}}; }}"""
     )
+    assert target["perStart"] > 2.2  # room for the browser's sub-pixel rounding
+    page.mouse.move(target["px"], target["py"])
+    page.wait_for_timeout(300)
     page.mouse.click(target["px"], target["py"])
     page.wait_for_function(
         f"""() => {{ const gd = {ATLAS_PLOT};
                     if (!gd) return false;
                     const starts = gd.data.filter(t => t.name === 'start');
-                    return starts.length === 4 && starts.every(
-                        t => Math.abs(t.x[0] - {target["x"]}) < 1e-9
-                             && Math.abs(t.y[0] - {target["y"]}) < 1e-9); }}""",
+                    return starts.length === 2 && starts.every(
+                        t => Math.abs(t.x[0] - {x}) < 1e-12
+                             && Math.abs(t.y[0] - {y}) < 1e-12); }}""",
         timeout=60_000,
     )
     inputs = page.locator("[data-testid=stSidebar] [data-testid=stNumberInput] input")
-    assert float(inputs.nth(0).input_value()) == pytest.approx(target["x"], abs=1e-3)
-    page.wait_for_url(lambda url: f"x0={target['x']:g}" in url, timeout=30_000)
+    assert float(inputs.nth(0).input_value()) == pytest.approx(x, abs=1e-3)
+    page.wait_for_url(lambda url: f"x0={x:g}" in url and f"y0={y:g}" in url, timeout=30_000)
+    href = page.get_by_role("link", name="Open in Playground").get_attribute("href")
+    assert f"x0={x:g}" in href and f"y0={y:g}" in href and "r1.opt=adam" in href
     screenshot(page, "atlas-clicked-start")
     assert_clean(page)

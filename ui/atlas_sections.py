@@ -12,7 +12,7 @@ import streamlit as st
 import atlas
 from ui.atlas_controls import progress_bar
 from ui.atlas_engine import basins_one, hyper_map_cached, sensitivity_one, stack
-from ui.controls import set_start_from_click, start_keys
+from ui.controls import start_keys
 from ui.embed import embedded_figure
 from ui.engine import Settings, compute_trajectory
 from ui.figures import show
@@ -52,12 +52,10 @@ def basins_section(spec, surface, runs, resolution: int, steps: int, start) -> N
     trajectories = [compute_trajectory(spec, run, Settings(start, steps)) for run in runs]
     contours = va.faint_contours(surface)
     figure = va.basins_figure(result, contours)
-    figure = va.add_clicks_and_paths(figure, result, trajectories, every=max(1, resolution // 60))
+    figure = va.add_clicks_and_paths(figure, result, trajectories)
     keys = start_keys(spec, surface)
     with embedded_figure("atlas"):  # the figure an embedded Atlas shows
-        light_chart(
-            figure, key="atlas.chart", on_click=lambda: set_start_from_click("atlas.chart", keys)
-        )
+        light_chart(figure, key="atlas.chart", on_click=lambda: _clicked(figure, result, keys))
     st.caption(
         f"Each pixel is a start, run for {steps} steps: the hue says which minimum it reached "
         f"(within {result.tol:.3g}), lighter the more steps it needed; grey: not settled; "
@@ -93,6 +91,15 @@ def basins_section(spec, surface, runs, resolution: int, steps: int, start) -> N
     left.download_button("Atlas as PNG", png, "atlas.png", "image/png", on_click="ignore")
     csv = va.basins_csv(result).to_csv(index=False).encode()
     right.download_button("Per-start results (CSV)", csv, "atlas.csv", "text/csv")
+
+
+def _clicked(figure: dict, result, keys: tuple[str, str]) -> None:
+    """Click callback of the basin images: the clicked start becomes the inspected start."""
+    event = st.session_state.get("atlas.chart") or {}
+    points = event.get("selection", {}).get("points", [])
+    start = va.clicked_start(figure, result, points[0]) if points else None
+    if start is not None:
+        st.session_state[keys[0]], st.session_state[keys[1]] = start
 
 
 def _minima_note(result) -> str:

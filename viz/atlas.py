@@ -20,6 +20,7 @@ from plotly.subplots import make_subplots
 from viz import export
 from viz.axes import log_axis, log_range
 from viz.background import _hex_rgb, contour_levels, contour_lines, sample_surface
+from viz.encode import typed
 
 MINIMUM_COLOURS = (
     "#e4572e",
@@ -101,8 +102,8 @@ def basins_figure(result, contours=None, height: int = 380, spacing: float = 0.0
         if contours is not None:
             fig.add_trace(
                 go.Scatter(
-                    x=contours[0],
-                    y=contours[1],
+                    x=typed(contours[0]),
+                    y=typed(contours[1]),
                     mode="lines",
                     hoverinfo="skip",
                     line={"color": CONTOUR_COLOUR, "width": 0.8},
@@ -113,15 +114,12 @@ def basins_figure(result, contours=None, height: int = 380, spacing: float = 0.0
                 col,
             )
         fig.add_trace(_minima_markers(result, show=i == 0), 1, col)
-        fig.update_xaxes(range=[x0, x1], showgrid=False, zeroline=False, row=1, col=col)
+        # one scale by shrinking the panels, never by widening the ranges: the click
+        # targets' own axes (add_clicks_and_paths) are laid over exactly these ranges
+        axes = {"showgrid": False, "zeroline": False, "constrain": "domain"}
+        fig.update_xaxes(range=[x0, x1], row=1, col=col, **axes)
         fig.update_yaxes(
-            range=[y0, y1],
-            showgrid=False,
-            zeroline=False,
-            row=1,
-            col=col,
-            scaleanchor=f"x{suffix}",
-            scaleratio=1,
+            range=[y0, y1], row=1, col=col, scaleanchor=f"x{suffix}", scaleratio=1, **axes
         )
     fig.update_layout(
         height=height,
@@ -413,58 +411,123 @@ def _axis_range(values, log: bool) -> list[float]:
     return [float(values.min()), float(values.max())]
 
 
-def click_targets(result, every: int = 1) -> dict:
-    """An invisible marker on every ``every``-th start of the grid: clicking the picture
-    clicks the start under the pointer (plotly.js reports clicks on points only)."""
-    gx, gy = np.meshgrid(result.xs[::every], result.ys[::every])
-    return {
-        "type": "scatter",
-        "x": gx.ravel(),
-        "y": gy.ravel(),
-        "mode": "markers",
-        "marker": {"size": 6, "opacity": 0},
-        "hoverinfo": "x+y",
-        "showlegend": False,
-        "name": "starts",
-    }
+TARGETS = "starts"  # the name of the click targets' traces
+BLOCK = 256  # starts a side per target trace: their grid indices fit in one byte
 
 
-def add_clicks_and_paths(figure: dict, result, trajectories=(), every: int = 1) -> dict:
-    """``figure`` (from ``basins_figure``) with click targets on every panel and each
-    trajectory drawn on its own setting's panel (white under-stroke, the run's colour)."""
-    data = list(figure["data"])
-    for i in range(len(result.settings)):
-        axes = {"xaxis": "x" if i == 0 else f"x{i + 1}", "yaxis": "y" if i == 0 else f"y{i + 1}"}
-        data.append(click_targets(result, every) | axes)
+def click_targets(result, panel: int, count: int) -> tuple[list[dict], dict]:
+    """(traces, axes): an invisible point (mode "none": no drawn element per point) at every
+    start of ``panel`` (0-based, of ``count``), in grid units (column, row) on axes of their
+    own laid exactly over the panel's, in blocks of at most BLOCK × BLOCK starts so that the
+    indices go as 1-byte typed arrays (a block's axes are shifted by its first row and
+    column, kept in its ``meta``). plotly.js reports the start under any click as the point's
+    index in its block (``clicked_start``)."""
+    ny, nx = len(result.ys), len(result.xs)
+    corners = [(r, c) for r in range(0, ny, BLOCK) for c in range(0, nx, BLOCK)]
+    base = "" if panel == 0 else str(panel + 1)
+    traces, axes = [], {}
+    for b, (row0, column0) in enumerate(corners):
+        n = count + 1 + panel * len(corners) + b  # after the panels' own axes
+        width = min(BLOCK, nx - column0)
+        column, row = np.meshgrid(np.arange(width), np.arange(min(BLOCK, ny - row0)))
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "none",
+                "x": typed(column.ravel(), "u1"),
+                "y": typed(row.ravel(), "u1"),
+                "xaxis": f"x{n}",
+                "yaxis": f"y{n}",
+                "hoverinfo": "none",
+                "showlegend": False,
+                "name": TARGETS,
+                "meta": {"row": row0, "column": column0, "width": width},
+            }
+        )
+        hidden = {"visible": False, "fixedrange": True}
+        axes[f"xaxis{n}"] = {
+            "overlaying": f"x{base}",
+            "range": [-0.5 - column0, nx - 0.5 - column0],
+            **hidden,
+        }
+        axes[f"yaxis{n}"] = {
+            "overlaying": f"y{base}",
+            "range": [-0.5 - row0, ny - 0.5 - row0],
+            **hidden,
+        }
+    return traces, axes
+
+
+def clicked_start(figure: dict, result, point: dict) -> tuple[float, float] | None:
+    """The start a click on ``figure`` (from ``add_clicks_and_paths``) picked, from plotly's
+    click point (``curve_number``, ``point_index``, ``x``, ``y``): a target's index names
+    its start; a click on a minimum's marker picks that point; None otherwise."""
+    data = figure["data"]
+    curve, index = point.get("curve_number"), point.get("point_index")
+    if not isinstance(curve, int) or not 0 <= curve < len(data):
+        return None
+    if data[curve].get("name") == TARGETS:
+        block = data[curve]["meta"]
+        if not isinstance(index, int) or index < 0:
+            return None
+        row, column = divmod(index, block["width"])
+        row, column = row + block["row"], column + block["column"]
+        if row >= len(result.ys) or column >= len(result.xs):
+            return None
+        return float(result.xs[column]), float(result.ys[row])
+    x, y = point.get("x"), point.get("y")
+    if isinstance(x, int | float) and isinstance(y, int | float):
+        return float(x), float(y)
+    return None
+
+
+def add_clicks_and_paths(figure: dict, result, trajectories=()) -> dict:
+    """``figure`` (from ``basins_figure``) with click targets on every start of every panel
+    (the panels' axes fixed: no zoom to move them off the targets) and each trajectory drawn
+    on its own setting's panel (white under-stroke, the run's colour)."""
+    data, layout = list(figure["data"]), dict(figure["layout"])
+    count = len(result.settings)
+    for i in range(count):
+        suffix = "" if i == 0 else str(i + 1)
+        for axis in (f"xaxis{suffix}", f"yaxis{suffix}"):
+            layout[axis] = {**layout.get(axis, {}), "fixedrange": True}
+        traces, axes = click_targets(result, i, count)
+        data.extend(traces)
+        layout |= axes
         if i < len(trajectories):
-            run = trajectories[i]
-            x, y = run.path[:, 0], run.path[:, 1]
-            for colour, width in (("white", 4), (run.color, 2)):
-                data.append(
-                    {
-                        "type": "scatter",
-                        "x": x,
-                        "y": y,
-                        "mode": "lines",
-                        "hoverinfo": "skip",
-                        "line": {"color": colour, "width": width},
-                        "showlegend": False,
-                    }
-                    | axes
-                )
-            data.append(
-                {
-                    "type": "scatter",
-                    "x": [x[0]],
-                    "y": [y[0]],
-                    "mode": "markers",
-                    "marker": {"color": "white", "size": 9, "line": {"color": "black", "width": 1}},
-                    "showlegend": False,
-                    "name": "start",
-                }
-                | axes
+            data.extend(
+                _path_traces(trajectories[i], {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
             )
-    return figure | {"data": data}
+    return figure | {"data": data, "layout": layout}
+
+
+def _path_traces(run, axes: dict) -> list[dict]:
+    """One run's path (a white under-stroke, then its colour) and its start marker."""
+    x, y = run.path[:, 0], run.path[:, 1]
+    strokes = [
+        {
+            "type": "scatter",
+            "x": x,
+            "y": y,
+            "mode": "lines",
+            "hoverinfo": "skip",
+            "line": {"color": colour, "width": width},
+            "showlegend": False,
+        }
+        | axes
+        for colour, width in (("#ffffff", 4), (run.color, 2))
+    ]
+    start = {
+        "type": "scatter",
+        "x": [x[0]],
+        "y": [y[0]],
+        "mode": "markers",
+        "marker": {"color": "#ffffff", "size": 9, "line": {"color": "#000000", "width": 1}},
+        "hoverinfo": "skip",
+        "showlegend": False,
+        "name": "start",
+    }
+    return [*strokes, start | axes]
 
 
 PNG_SPACING = 0.07  # between the PNG's panels: room for each panel's own y tick labels
