@@ -146,18 +146,18 @@ def _aligned(*lines: str) -> str:
 
 ADAN_DESCRIPTION = (
     "Adam-like steps along a Nesterov look-ahead guessed from how the gradient changed since"
-    " the last step: where the slope turns, the difference term turns the step early, and"
-    " its long averages (β₁ = 0.98) make paths smooth, wide arcs."
+    " the last step; its long average of g (β₁ = 0.98, some 50 steps) carries paths past a"
+    " minimum a few times, so they spiral in, more slowly than Adam's."
 )
 LAMB_DESCRIPTION = (
-    "Adam's direction with its length set to α·‖θ‖ (θ measured from the origin, capped at c):"
-    " the slope's size does not matter, so steps are long far from the origin, short near it,"
-    " and a point ends rattling around a minimum away from the origin at about α·‖θ*‖."
+    "Adam's direction with its length set to α·‖θ‖ (θ measured from the origin, capped at c),"
+    " ten times that at first (α is divided by 1 − β₁ᵗ): the slope's size does not matter, so"
+    " a point ends rattling around a minimum at about α·‖θ*‖ and crawls near the origin."
 )
 LARS_DESCRIPTION = (
-    "Steps along the gradient's direction with length α·η·‖θ‖, whatever the slope, carried by"
-    " momentum: paths near a minimum away from the origin keep moving at that fixed scale and"
-    " circle it; only near the origin do steps shrink."
+    "Gradient directions with steps α·η·‖θ‖ long whatever the slope, summed by momentum: a"
+    " point heads for the minimum at a pace set by its distance from the origin, then jitters"
+    " around it at that scale; near the origin steps shrink."
 )
 
 
