@@ -684,8 +684,8 @@ def lookahead(inner: GradientTransformation, k=5, alpha=0.5) -> GradientTransfor
     if np.ndim(alpha):
         raise ValueError(f"alpha must be one number, got {alpha!r}")
 
-    def update(g, state, params=None):
-        step, inner_state = inner.update(g, state.inner, params)
+    def update(g, state, params=None, **extras):  # extras: what inner asks for (optim.base)
+        step, inner_state = inner.update(g, state.inner, params, **extras)
         t = state.step + 1
         if t % k:
             return step, LookaheadState(t, state.slow, inner_state)
@@ -696,7 +696,7 @@ def lookahead(inner: GradientTransformation, k=5, alpha=0.5) -> GradientTransfor
         params = np.asarray(params, dtype=float)
         return LookaheadState(0, params.copy(), inner.init(params))
 
-    return GradientTransformation(init, update)
+    return GradientTransformation(init, update, asks=inner.asks)
 
 
 class ScaleByBeliefState(NamedTuple):

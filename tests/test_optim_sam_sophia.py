@@ -168,6 +168,23 @@ def test_sam_over_sophia_is_handed_both_extras():
     )
 
 
+def test_lookahead_passes_what_its_inner_optimizer_asks_for():
+    """Lookahead over SAM: k SAM steps, then the pull back to the slow weights, by hand."""
+    k, alpha = 3, 0.5
+    opt = optim.lookahead(optim.sam_adam(lr=0.05, rho=0.1), k=k, alpha=alpha)
+    assert opt.asks == {"grad_fn"}
+    got = optim.run(opt, QUADRATIC_GRAD, STARTS, 2 * k).path
+    inner, x, slow = optim.sam_adam(lr=0.05, rho=0.1), STARTS.copy(), STARTS.copy()
+    state = inner.init(x)
+    for t in range(1, 2 * k + 1):
+        step, state = inner.update(QUADRATIC_GRAD(x), state, x, grad_fn=QUADRATIC_GRAD)
+        x = x + step
+        if t % k == 0:
+            slow = slow + alpha * (x - slow)
+            x = slow.copy()
+        np.testing.assert_allclose(got[t], x, rtol=1e-12, atol=1e-15)
+
+
 # ---------------------------------------------------------------- properties
 
 
