@@ -138,25 +138,32 @@ def train(
         order = shuffle.permutation(len(data.y_train))
         x, y = data.x_train[order], data.y_train[order]
         for i, (_, opt) in enumerate(optimizers):
-            history = histories[i]
-            if history.diverged_at is not None:
-                continue
-            start = time.perf_counter()
-            with np.errstate(all="ignore"):
-                params, states[i] = _epoch(opt, history.params, states[i], x, y, batches, backprops)
-            seconds[i] += time.perf_counter() - start
-            scores = _scores(scorers, params, data)
-            if math.isfinite(scores[0][0]) and np.abs(params).max() <= bound:
-                history.params = params
-                history.record(epoch, seconds[i], *scores)
-            else:  # keep the weights of the last finished epoch
-                history.diverged_at = epoch
+            if histories[i].diverged_at is None:
+                start = time.perf_counter()
+                with np.errstate(all="ignore"):
+                    params, states[i] = _epoch(
+                        opt, histories[i].params, states[i], x, y, batches, backprops
+                    )
+                seconds[i] += time.perf_counter() - start
+                _record(
+                    histories[i], epoch, seconds[i], params, _scores(scorers, params, data), bound
+                )
         _keep(histories, stride, final=False)
         progress = Progress(epoch, epochs, histories)
         if callback:
             callback(progress)
     _keep(histories, stride, final=True)
     return TrainingResult(histories, epochs, epoch, stopped=epoch < epochs)
+
+
+def _record(history: History, epoch: int, seconds: float, params, scores, bound: float) -> None:
+    """Record the epoch's weights and scores, or mark the epoch diverged (a loss that is not
+    finite or a weight beyond ±bound), keeping the weights of the last finished epoch."""
+    if math.isfinite(scores[0][0]) and np.abs(params).max() <= bound:
+        history.params = params
+        history.record(epoch, seconds, *scores)
+    else:
+        history.diverged_at = epoch
 
 
 def _keep(histories: list[History], stride: int, final: bool) -> None:
