@@ -129,3 +129,28 @@ def test_per_point_hyperparameters_step_each_row_as_its_own_run(name, data, x0, 
         single = optim.run(alone, grad_fn, x0[i : i + 1], STEPS, record=False)
         np.testing.assert_array_equal(batched.final[i], single.final[0])
         assert batched.diverged_at[i] == single.diverged_at[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "values"),
+    [
+        ("adan", {"weight_decay": 0.1}),  # the proximal decay reads α too
+        ("adan", {"weight_decay": 0.1, "decouple": True}),
+        ("lamb", {"weight_decay": 0.1}),
+        ("lamb", {"weight_decay": 0.1, "decouple": False}),
+        ("lars", {"weight_decay": 0.1}),
+    ],
+)
+def test_a_schedule_for_lr_is_read_at_each_step(name, values):
+    """α_k = α for the first 10 steps (k = 0..9), then 0: the path is the float-α path up to
+    step 10 and does not move after it (every term of the step, weight decay included, is
+    scaled by that step's α)."""
+    spec = optim.OPTIMIZERS[name]
+    lr = spec.defaults()["lr"]
+    x0 = np.array([[2.0, -1.5], [-1.0, 2.5], [0.3, 0.1]])
+    scheduled = spec.build(lr=lambda k: lr if k < 10 else 0.0, **values)
+    path = optim.run(scheduled, quadratic_grad, x0, 20).path
+    plain = optim.run(spec.build(lr=lr, **values), quadratic_grad, x0, 10).path
+    np.testing.assert_array_equal(path[:11], plain)
+    np.testing.assert_array_equal(path[11:], np.broadcast_to(path[10], path[11:].shape))
+    assert np.all(path[10] != x0)
