@@ -164,8 +164,9 @@ def _kept_hidden(url: UrlState, key: str, field: Choice):
     return value
 
 
-def _internals_notes(runs_drawn) -> None:
-    """Which runs show internals, and Prodigy's d over the steps where a run keeps it."""
+def _internals_notes(runs_drawn, three_d: bool) -> None:
+    """Which runs show internals (in the 2-D views: the 3-D view draws paths only), and
+    Prodigy's d over the steps where a run keeps it."""
     kept = [run for run in runs_drawn if run.internals]
     if not kept:
         st.caption(
@@ -174,7 +175,8 @@ def _internals_notes(runs_drawn) -> None:
         )
         return
     names = "; ".join(f"{run.label}: {', '.join(run.internals)}" for run in kept)
-    st.caption(f"Internals shown — {names}. {INTERNALS_STYLES}")
+    where = "Internals (drawn in the 2-D views only)" if three_d else "Internals shown"
+    st.caption(f"{where} — {names}. {INTERNALS_STYLES}")
     figure = step_size_estimate_figure(kept)
     if figure is not None:
         light_chart(figure, key="internals_d")
@@ -226,7 +228,7 @@ def race_section(url: UrlState, surface_spec: SurfaceSpec, runs: list[RunSpec], 
             light_chart(drawn, key="race", on_click=on_click)
         st.caption("Press ▶ Play. Click any faint dot to start the runs from there.")
     if internals:
-        _internals_notes(runs_drawn)
+        _internals_notes(runs_drawn, three_d)
 
     st.subheader("Loss", divider="gray")
     light_chart(loss_chart(surface_spec, runs, settings), key="loss")
