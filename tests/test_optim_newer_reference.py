@@ -92,3 +92,25 @@ def test_schedule_free_keeps_the_references_average_x_in_its_state(case):
     np.testing.assert_allclose(np.array(xs), expected, rtol=1e-10, atol=1e-12)
     paths = np.array(case["paths"]).transpose(1, 0, 2)
     assert np.max(np.abs(expected - paths)) > 1e-3  # x and y differ: the check has teeth
+
+
+@pytest.mark.parametrize(
+    ("factory", "kwargs", "word"),
+    [
+        (optim.adan, {"beta3": 1.0}, "beta3"),
+        (optim.adan, {"betas": (0.9,)}, "betas"),
+        (optim.adan, {"weight_decay": -0.1}, "weight_decay"),
+        (optim.adan, {"lr": float("nan"), "weight_decay": 0.1}, "lr"),
+        (optim.lamb, {"clamp": -1.0}, "clamp"),
+        (optim.lamb, {"grad_averaging": "yes"}, "grad_averaging"),
+        (optim.lamb, {"eps": float("inf")}, "eps"),
+        (optim.lamb, {"lr": -1.0}, "lr"),
+        (optim.lars, {"trust_coefficient": -1e-3}, "trust_coefficient"),
+        (optim.lars, {"momentum": 1.5}, "momentum"),
+        (optim.lars, {"dampening": np.array([[0.1], [2.0]])}, "dampening"),
+        (optim.lars, {"lr": "fast"}, "lr"),
+    ],
+)
+def test_adan_lamb_lars_refuse_bad_hyperparameters_by_name(factory, kwargs, word):
+    with pytest.raises(ValueError, match=word):
+        factory(**kwargs)
