@@ -8,6 +8,7 @@
 >>> params = params + updates
 """
 
+from optim.adan import proximal_weight_decay, scale_by_adan
 from optim.alias import (
     adabelief,
     adadelta,
@@ -76,6 +77,7 @@ from optim.transforms import (
     schedule_free,
     trace,
 )
+from optim.trust_ratio import row_norm, scale_by_lars
 
 __all__ = [
     "OPTIMIZERS",
@@ -129,8 +131,10 @@ __all__ = [
     "newton_schulz",
     "partition",
     "prodigy",
+    "proximal_weight_decay",
     "radam",
     "rmsprop",
+    "row_norm",
     "run",
     "sam",
     "sam_adam",
@@ -139,7 +143,9 @@ __all__ = [
     "scale_by_adagrad",
     "scale_by_adam",
     "scale_by_adamax",
+    "scale_by_adan",
     "scale_by_adopt",
+    "scale_by_lars",
     "scale_by_lion",
     "scale_by_lr",
     "scale_by_muon",
