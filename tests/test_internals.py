@@ -40,6 +40,24 @@ def test_schedule_free_x_is_the_mean_of_the_zs_by_hand():
     np.testing.assert_allclose(path[-1], y, rtol=1e-12)
 
 
+def test_schedule_free_x_is_the_weighted_average_with_warm_up_and_r():
+    """With a warm-up α_k = α·min(1, (k+1)/W) and r = 1, step k's weight is
+    w_k = (k+1)·max_{i≤k} α_i², and x_{k+1} = Σ_{i≤k} w_i·z_{i+1} / Σ_{i≤k} w_i."""
+    lr, beta, warmup, steps = 0.05, 0.8, 6, 25
+    opt = optim.sgd_schedule_free(lr=lr, momentum=beta, warmup_steps=warmup, r=1.0)
+    traced = optim.trace_internals(opt, grad, START, steps)
+    z, y, weights, zs = START.copy(), START.copy(), [], []
+    for k in range(steps):
+        alpha = lr * min(1.0, (k + 1) / warmup)
+        z = z - alpha * grad(y)
+        zs.append(z)
+        weights.append((k + 1) * alpha**2)  # α_k only grows, so it is the max so far
+        x = np.tensordot(weights, zs, axes=1) / sum(weights)
+        y = (1 - beta) * z + beta * x
+        np.testing.assert_allclose(traced["x"][k + 1], x, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(traced["z"][k + 1], z, rtol=1e-12, atol=1e-14)
+
+
 def test_lookahead_slow_weights_by_hand():
     """Fast weights take k GD steps, then φ ← φ + α(θ − φ) and θ ← φ."""
     lr, k, alpha, steps = 0.02, 4, 0.5, 21
