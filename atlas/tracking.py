@@ -30,26 +30,62 @@ class MinimaTracker(Tracker):
     A point within ``tol`` of a minimum lies in that minimum's cell of a grid of side 2·tol or
     in one of the 8 around it, so a lookup table over that grid names the one candidate to
     measure against: the cost per step does not grow with the number of minima. (Minima
-    closer than about 6·tol would share cells: then each minimum is measured in turn.)
+    closer than about 6·tol would share cells: then each minimum is measured in turn.) With
+    the table, a row still within ``tol`` of the minimum it sat at keeps its label (the
+    lookup would give it again, by the same arithmetic): only the other rows are looked up,
+    which once most runs have settled is a small share of them.
     """
 
     def __init__(self, rows: int, minima: np.ndarray, tol: float):
         self.minima, self.tol2 = np.asarray(minima, dtype=float).reshape(-1, 2), tol * tol
-        self.label = np.full(rows, -2, dtype=np.int16)
+        self.label = np.full(rows, -2, dtype=np.intp)  # intp: an index for take(), no casts
         self.since = np.zeros(rows, dtype=np.int32)
         self.table = _lookup_table(self.minima, tol)
         # the minima's coordinates behind a NaN sentinel at index 0, which the table names
         # where no minimum is near: its distance compares False, so no mask is needed
         self.centre_x, self.centre_y = (np.append(np.nan, c) for c in self.minima.T)
+        self.near_x, self.near_y = np.full(rows, np.nan), np.full(rows, np.nan)  # at its label
+        self.unsettled = rows  # rows at no minimum at the last look-up
 
     def observe(self, k, points):
-        label = self._labels(points[:, 0], points[:, 1])
+        x, y = points[:, 0], points[:, 1]
+        if self.table is None or self._many(self.unsettled):
+            self._relabel(k, self._labels(x, y))  # many rows to look up: all in one pass
+            return
+        dx, dy = x - self.near_x, y - self.near_y
+        moved = ~(dx**2 + dy**2 <= self.tol2)
+        count = np.count_nonzero(moved)
+        if self._many(count):
+            self._relabel(k, self._labels(x, y))
+        elif not count:
+            self.unsettled = 0
+        else:
+            rows = np.flatnonzero(moved)
+            label = self._labels(x.take(rows), y.take(rows))
+            self.unsettled = np.count_nonzero(label < 0)
+            changed = label != self.label.take(rows)
+            rows, label = rows[changed], label[changed]
+            self.since[rows], self.label[rows] = k, label
+            self.near_x[rows], self.near_y[rows] = self._centres(label)
+
+    def _relabel(self, k, label):
         self.since[label != self.label] = k
         self.label = label
+        self.unsettled = np.count_nonzero(label < 0)
+        if self.table is not None and not self._many(self.unsettled):  # the next step needs them
+            self.near_x, self.near_y = self._centres(label)
+
+    def _many(self, rows: int) -> bool:
+        """Over a tenth of the rows: cheaper to look them all up than to pick them out."""
+        return rows > len(self.label) // 10
+
+    def _centres(self, label):
+        """Each label's minimum (NaN for none)."""
+        return self.centre_x.take(label + 1), self.centre_y.take(label + 1)
 
     def _labels(self, x, y):
         if self.table is None:
-            label = np.full(len(x), -1, dtype=np.int16)
+            label = np.full(len(x), -1, dtype=np.intp)
             for j, (mx, my) in enumerate(self.minima):
                 label[(x - mx) ** 2 + (y - my) ** 2 <= self.tol2] = j
             return label
@@ -65,10 +101,10 @@ class MinimaTracker(Tracker):
         candidate = table.take(cell)  # 1 + the minimum's index, 0 where none is near
         dx, dy = x - self.centre_x.take(candidate), y - self.centre_y.take(candidate)
         inside = dx**2 + dy**2 <= self.tol2
-        return np.where(inside, candidate - 1, -1).astype(np.int16)
+        return np.where(inside, candidate - 1, -1)
 
     def results(self):
-        return {"label": self.label, "since": self.since}
+        return {"label": self.label.astype(np.int16), "since": self.since}
 
 
 def _lookup_table(minima: np.ndarray, tol: float):

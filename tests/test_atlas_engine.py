@@ -284,3 +284,32 @@ def test_only_quadratics_have_a_spectrum():
     for text in ("x^3 + y^2", "sin(x) + y^2", "x^2*y^2", "exp(x^2)"):
         assert theory.quadratic_spectrum(surfaces.parse(text)) is None
     assert theory.quadratic_spectrum(surfaces.SURFACES["himmelblau"]) is None
+
+
+def test_minima_tracker_over_many_steps_matches_distances_step_by_step():
+    """Rows that settle, leave, come back or switch minima over 60 observations: the label and
+    the first step of the last stretch with it, against distances at every step (the tracker
+    looks up only rows that left their minimum once most have settled)."""
+    from atlas.tracking import MinimaTracker
+
+    minima = np.array([(-1.0, 0.0), (1.0, 0.0), (0.0, 2.0)])
+    tol, rows, rng = 0.05, 4000, np.random.default_rng(7)
+    home = rng.integers(0, 3, rows)
+    tracker = MinimaTracker(rows, minima, tol)
+    history = []
+    for k in range(60):
+        away = rng.random(rows) < (0.9 if k < 10 else 0.03)  # most settle after step 10
+        switch = rng.random(rows) < 0.01
+        home = np.where(switch, rng.integers(0, 3, rows), home)
+        scale = rng.choice([1, 1.5], (rows, 1), p=[0.97, 0.03])  # some just outside tol
+        jitter = rng.uniform(-0.7 * tol, 0.7 * tol, (rows, 2)) * scale
+        points = np.where(away[:, None], rng.uniform(-2, 2, (rows, 2)), minima[home] + jitter)
+        tracker.observe(k, points)
+        distance = np.linalg.norm(points[:, None] - minima[None], axis=-1)
+        history.append(np.where(distance.min(axis=1) <= tol, distance.argmin(axis=1), -1))
+    labels = np.array(history)
+    changed = labels != labels[-1]
+    since = np.where(changed.any(axis=0), 59 - np.argmax(changed[::-1], axis=0) + 1, 0)
+    np.testing.assert_array_equal(tracker.results()["label"], labels[-1])
+    np.testing.assert_array_equal(tracker.results()["since"], since)
+    assert tracker.unsettled < rows // 10  # the look-up of moved rows only was used
