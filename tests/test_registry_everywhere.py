@@ -134,3 +134,23 @@ def test_the_training_lab_trains_with_it(small_lab, name, defaults):
         good = history.train_loss[: history.diverged_at]
         assert history.diverged_at is not None or np.all(np.isfinite(good))
     assert np.all(np.isfinite(history.params))
+
+
+@pytest.mark.parametrize("batch", range(0, len(NAMES), 6), ids=lambda start: f"slots {start}+")
+def test_the_training_lab_page_trains_it(app_test, batch):
+    """The lab page's optimizer slots (library defaults, the network's layout) for up to six
+    registry optimizers at once: Train ends without a message and every one trained finitely."""
+    from ui.lab_training import RESULT
+
+    names = NAMES[batch : batch + 6]
+    query = {"n": "100", "epochs": "2", "hidden": "6, 5", "count": str(len(names))}
+    query |= {f"o{index}.opt": name for index, name in enumerate(names)}
+    at = app_test("views/training_lab.py", query=query)
+    at.button(key="lab.train").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    histories = at.session_state[RESULT].histories
+    assert len(histories) == len(names)
+    for name, history in zip(names, histories, strict=True):
+        assert history.epochs == [0, 1, 2] and history.diverged_at is None, name
+        assert np.all(np.isfinite(history.train_loss)), name
