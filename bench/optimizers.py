@@ -1,12 +1,13 @@
 """Per-optimizer cost in the batched path: every registry optimizer (2-D defaults) steps
-N points on Rosenbrock through ``optim.run`` (final points only, as the Atlas steps them).
+N points of a coupled bowl through ``optim.run`` (final points only, as the Atlas steps them).
 
     python bench/optimizers.py [--points N] [--steps S] [--repeats R]
 
 Prints the time per step and its ratio to Adam's, both as ``run`` steps Adam (its fused form,
 one share of the points per core) and with Adam's plain ``update`` (the same kind of code the
 other optimizers run). Each figure is the best of R rounds (the machine is shared). This is
-table (d) of bench/engine.py, on its own and with its sizes as options.
+table (d) of bench/engine.py (on a coupled bowl, where no default diverges), on its own and
+with its sizes as options.
 """
 
 import argparse
