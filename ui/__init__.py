@@ -34,6 +34,8 @@ Training lab:
 - ``ui.lab_controls``: the lab's controls: data set, network, training settings, optimizer slots.
 - ``ui.lab_training``: one training run inside the page, with live progress, kept in session state.
 - ``ui.lab_results``: the kept run's curves, summary table and decision boundaries.
+- ``ui.lab_landscape``: the Landscape section: planes through the kept paths, the race chart on
+  the loss contours, honesty readouts, interpolation and sharpness.
 - ``ui.lab_sweep``: the Sweep section: learning rates × seeds on Dask, its charts and CSV.
 
 Lessons:

@@ -15,10 +15,14 @@ draws it). One job a module:
 - ``viz.minibatch``: the mini-batch lesson: runs on a common clock of examples, the loss on
   three clocks (``loss_clocks_figure``), the data coloured by batch.
 - ``viz.step_anatomy``: one run taken apart step by step (arrows, per-coordinate scale).
+- ``viz.internals``: what an optimizer keeps besides its path (Schedule-Free's z and x,
+  Lookahead's slow weights, SAM's probe, Prodigy's d) drawn beside the race.
 - ``viz.training``: the training lab's data, curves, decision boundaries and summary table.
 - ``viz.summary``: numbers about runs: run table, tidy trajectories, standalone HTML.
 - ``viz.export``: a race's animation drawn as an animated GIF or WebP with Pillow.
 - ``viz.atlas``: the Atlas's basin images, legend, summary, sensitivity curves and map.
+- ``viz.landscape``: the lab's loss on a plane with the projected paths (the race chart),
+  honesty readouts, interpolation and sharpness.
 - ``viz.sweep``: a lab sweep's result against the learning rate and the curves at the best.
 - ``viz.encode``: compact arrays for figure dicts (``typed`` / ``decode``, ``rounded``).
 """
