@@ -21,6 +21,7 @@ from viz import export
 from viz.axes import log_axis, log_range
 from viz.background import _hex_rgb, contour_levels, contour_lines, sample_surface
 from viz.encode import typed
+from viz.trajectory import CHART_WIDTH
 
 MINIMUM_COLOURS = (
     "#e4572e",
@@ -72,10 +73,12 @@ def faint_contours(surface, resolution: int = 90, levels: int = 12):
     )
 
 
-def basins_figure(result, contours=None, height: int = 380, spacing: float = 0.02) -> dict:
+def basins_figure(result, contours=None, height=None, spacing: float = 0.02) -> dict:
     """One basin image per setting side by side (``spacing`` apart, a share of the width),
-    shared axes, minima marked."""
+    shared axes, minima marked; ``height`` by default fits panels of one scale at the
+    chart's nominal width (``basins_height``)."""
     count = len(result.settings)
+    height = basins_height(result, spacing) if height is None else height
     fig = make_subplots(
         1,
         count,
@@ -123,11 +126,24 @@ def basins_figure(result, contours=None, height: int = 380, spacing: float = 0.0
         )
     fig.update_layout(
         height=height,
-        margin={"l": 40, "r": 10, "t": 40, "b": 30},
-        legend={"orientation": "h", "y": -0.12},
+        margin=MARGIN,
+        legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom", "yref": "container"},
         plot_bgcolor="rgba(0,0,0,0)",
     )
     return fig.to_dict()
+
+
+MARGIN = {"l": 40, "r": 10, "t": 40, "b": 60}  # b: tick labels, then the legend
+
+
+def basins_height(result, spacing: float = 0.02, width: int = CHART_WIDTH) -> int:
+    """Figure height (px) at which panels of one scale fill a chart ``width`` px wide, within
+    [260, 640] (the panels shrink about their centres if the page is narrower)."""
+    count = len(result.settings)
+    panel = (width - MARGIN["l"] - MARGIN["r"]) * (1 - spacing * (count - 1)) / count
+    (x0, x1), (y0, y1) = _extent(result)
+    plot = panel * (y1 - y0) / (x1 - x0)
+    return int(np.clip(plot + MARGIN["t"] + MARGIN["b"], 260, 640))
 
 
 def _extent(result):
