@@ -44,15 +44,19 @@ def scale_by_adan(betas=(0.98, 0.92), beta3=0.99, eps=1e-8) -> GradientTransform
         t = state.step + 1
         difference = g - state.previous if t > 1 else np.zeros_like(g)
         m, n = _ewa(state.m, beta1, g), _ewa(state.n, beta2, difference)
-        lookahead = beta2 * difference
-        lookahead += g
-        v = _ewa(state.v, beta3, lookahead * lookahead)
+        v = beta2 * difference  # the look-ahead gradient g_t + β₂Δ_t, then its weighted square
+        v += g
+        v *= v
+        v *= 1.0 - beta3
+        v += beta3 * state.v
         denominator = np.sqrt(v)
         denominator /= np.sqrt(1.0 - np.power(beta3, t))
         denominator += eps
         out = m / denominator
         out /= 1.0 - np.power(beta1, t)
-        out += (beta2 / (1.0 - np.power(beta2, t))) * (n / denominator)
+        lagged = n / denominator
+        lagged *= beta2 / (1.0 - np.power(beta2, t))
+        out += lagged
         return out, ScaleByAdanState(t, m, n, v, np.array(g, dtype=float))
 
     def init(params):

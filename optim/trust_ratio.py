@@ -12,7 +12,7 @@ from typing import NamedTuple
 import numpy as np
 
 from optim.base import GradientTransformation, check, check_betas, check_flag, value_at
-from optim.transforms import _accumulate, _ewa, _sum_points  # shared with the building blocks
+from optim.transforms import _accumulate, _sum_points  # shared with the building blocks
 
 
 def row_norm(x: np.ndarray) -> np.ndarray:
@@ -91,17 +91,24 @@ def lamb_update(
 
     def update(g, state, params=None):
         t, alpha = state.step + 1, value_at(lr, state.step)
-        m, v = _accumulate(state.m, beta1, weight, g), _ewa(state.v, beta2, g * g)
+        m = _accumulate(state.m, beta1, weight, g)
+        v = g * g
+        v *= 1.0 - beta2
+        v += beta2 * state.v
         direction = np.sqrt(v)
         direction += eps
         np.divide(m, direction, out=direction)
         if decays and not decouple:
             direction += weight_decay * params
-        shrink = 1.0 - alpha * weight_decay if decays and decouple else 1.0
-        weights_norm = np.minimum(row_norm(params * shrink), clamp)
+        shrunk = params * (1.0 - alpha * weight_decay) if decays and decouple else params
+        weights_norm = np.minimum(row_norm(shrunk), clamp)
         direction_norm = row_norm(direction)
-        valid = (weights_norm != 0) & (direction_norm != 0)
-        ratio = _ratio_or_one(weights_norm, direction_norm + eps, valid)
+        if weights_norm.all() and direction_norm.all():  # no norm is 0: no mask to build
+            direction_norm += eps
+            ratio = weights_norm / direction_norm
+        else:
+            valid = (weights_norm != 0) & (direction_norm != 0)
+            ratio = _ratio_or_one(weights_norm, direction_norm + eps, valid)
         # np.power, not **, so one point steps alike alone and in a batch (see optim.adan)
         step_size = alpha / (1.0 - np.power(beta1, t)) if bias_correction else alpha
         direction *= -step_size * ratio
