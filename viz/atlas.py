@@ -3,7 +3,10 @@
 Basin images: one per setting on one colour key: a hue per minimum, mixed towards white by
 0.7·√(steps/budget) (lighter the more steps it needed), grey when not settled, black when
 diverged; the surface's contour lines faint on top. Images sit in ``layout.images`` as PNG data
-URIs (row 0 = lowest y), so each is one picture however many starts it shows.
+URIs (row 0 = lowest y), so each is one picture however many starts it shows. Every start is a
+click target (``click_targets``: invisible points in grid units, 1 byte a coordinate) whose
+click ``clicked_start`` turns back into the start. ``basins_png`` draws the same atlas with
+its legend as a PNG through viz.export's renderer.
 """
 
 from __future__ import annotations
