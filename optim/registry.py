@@ -516,7 +516,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = dict(
             "sgd_schedule_free",
             "Schedule-Free SGD",
             alias.sgd_schedule_free,
-            [_lr(0.2), _momentum(0.9), _weight_decay()],
+            [_lr(0.02), _momentum(0.9), _weight_decay()],
             "Gradient steps move a hidden point z; x is the running mean of all z's and the drawn"
             " point y, where each gradient is taken, sits β of the way from z to x. The path"
             " shown is y; x, what schedule-free reports at the end, trails it.",
