@@ -113,3 +113,13 @@ def test_the_url_carries_the_same_query():
     case = CASES["typed surface on its own domain"]
     assert dict(parse_qsl(urlparse(playground_url(*case)).query)) == playground_query(*case)
     assert playground_url(*case).startswith("./?surface=custom")
+
+
+def test_a_link_with_internals_opens_the_playground_with_them_switched_on(app_test):
+    surface, runs, settings, trail, panels = CASES["typed surface on its own domain"]
+    query = playground_query(surface, runs, settings, trail, panels, internals=True)
+    assert query["internals"] == "1"
+    at = app_test("views/playground.py", query=query)
+    assert not at.exception, at.exception
+    assert at.session_state["internals"] is True
+    assert "internals" not in playground_query(surface, runs, settings, trail, panels)

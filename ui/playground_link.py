@@ -9,8 +9,8 @@ Every value is written by ``format`` of the same ``Field`` the Playground's cont
 back with (``ui.url_state``; ``ui.knobs.knob_field`` for registry hyperparameters, surface
 parameters and numeric settings), built from the same names and limits (``ui.controls``,
 ``ui.race``): the URL format is defined once, by the fields. The run and surface settings are
-always written; the shared ones (noise, clipping, schedule, trail, view) only when they differ
-from the Playground's default, so links stay short.
+always written; the shared ones (noise, clipping, schedule, trail, view, internals) only when
+they differ from the Playground's default, so links stay short.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from ui.controls import (
     CLIP_FIELD,
     CUSTOM,
     EXPRESSION_FIELD,
+    INTERNALS_FIELD,
     SCHEDULE_KNOBS,
     SETTING_KNOBS,
     SURFACE_FIELD,
@@ -75,8 +76,10 @@ def _run_entries(runs: tuple[RunSpec, ...]) -> list[Entry]:
     return entries
 
 
-def _shared_entries(settings: Settings, trail: int | None, panels: str) -> list[Entry]:
-    """Noise and seed, clipping, schedule, trail and view (see the module)."""
+def _shared_entries(
+    settings: Settings, trail: int | None, panels: str, internals: bool
+) -> list[Entry]:
+    """Noise and seed, clipping, schedule, trail, view and internals (see the module)."""
     knobs = {key: knob_field(knob) for key, knob in SETTING_KNOBS.items()}
     entries: list[Entry] = [
         ("noise", knobs["noise"], settings.noise),
@@ -85,6 +88,7 @@ def _shared_entries(settings: Settings, trail: int | None, panels: str) -> list[
         ("schedule", Choice("constant", tuple(SCHEDULES)), settings.schedule),
         ("trail", Choice("10", TRAILS), "full" if trail is None else str(trail)),
         ("view", Choice("overlay", tuple(VIEWS)), panels),
+        ("internals", INTERNALS_FIELD, internals),
     ]
     if settings.clip != "none":
         entries.append(("clip_at", knobs["clip_at"], settings.clip_at))
@@ -102,6 +106,7 @@ def playground_query(
     settings: Settings,
     trail: int | None = 10,
     panels: str = "overlay",
+    internals: bool = False,
 ) -> dict[str, str]:
     """The Playground's query parameters for exactly these settings (``trail`` None: the
     whole path); see the module docstring."""
@@ -109,7 +114,7 @@ def playground_query(
     always += [("steps", knob_field(SETTING_KNOBS["steps"]), settings.steps)]
     always += _run_entries(tuple(runs))
     query = {key: field.format(value) for key, field, value in always}
-    for key, field, value in _shared_entries(settings, trail, panels):
+    for key, field, value in _shared_entries(settings, trail, panels, internals):
         if field.format(value) != field.format(field.default):
             query[key] = field.format(value)
     return query
@@ -121,9 +126,10 @@ def playground_url(
     settings: Settings,
     trail: int | None = 10,
     panels: str = "overlay",
+    internals: bool = False,
 ) -> str:
     """A relative link that opens the Playground on these settings."""
-    query = playground_query(surface, runs, settings, trail, panels)
+    query = playground_query(surface, runs, settings, trail, panels, internals)
     return f"{PLAYGROUND_PATH}?{urlencode(query)}"
 
 

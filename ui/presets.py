@@ -19,7 +19,7 @@ import streamlit as st
 
 import optim
 import surfaces
-from ui.controls import INTERNALS_FIELD, run_label
+from ui.controls import run_label
 from ui.engine import (
     SCHEDULES,
     RunSpec,
@@ -75,8 +75,9 @@ class Preset:
     def playground_link(self) -> str:
         """The same settings as a link into the Playground (``ui.playground_link``), with its
         "Show internals" switched on when the preset draws them."""
-        link = playground_url(self.surface, self.runs, self.settings, self.trail, self.panels)
-        return link + (f"&internals={INTERNALS_FIELD.format(True)}" if self.internals else "")
+        return playground_url(
+            self.surface, self.runs, self.settings, self.trail, self.panels, self.internals
+        )
 
     def with_run_values(self, index: int, **values) -> Preset:
         """The same preset with run `index`'s hyperparameters updated (label follows)."""
