@@ -137,8 +137,10 @@ def with_minima(result: Basins, surface: Surface, minima) -> Basins:
         if rows.size:
             tracker = lambda n: MinimaTracker(n, new, result.tol)  # noqa: E731
             out = sweep(setting, surface.grad, starts[rows], result.steps_budget, tracker)
-            label[s].flat[rows] = out["label"]
-            steps[s].flat[rows] = np.where(out["label"] >= 0, out["since"], -1)
+            same = np.all(out["final"] == result.final[s].reshape(-1, 2)[rows], axis=1)
+            rows = rows[same]  # only runs that gave again what they gave (all, unless random)
+            label[s].flat[rows] = out["label"][same]
+            steps[s].flat[rows] = np.where(out["label"][same] >= 0, out["since"][same], -1)
     return replace(result, minima=tuple(minima), label=label, steps=steps)
 
 
