@@ -26,6 +26,7 @@ from ui.engine import (
     Settings,
     SurfaceSpec,
     build_optimizer,
+    extras,
     get_background,
     get_surface,
 )
@@ -267,8 +268,8 @@ def minimum_shares(preset: Preset, across: int = 29, down: int = 21, reach: floa
     for run in preset.runs:
         opt = build_optimizer(run, preset.settings)
         steps = preset.settings.steps
-        # hvp_fn for an optimizer that asks for it (Sophia), as the Playground's runs get it
-        final = optim.run(opt, surface.grad, starts, steps, record=False, hvp_fn=surface.hvp).final
+        more = extras(surface, preset.settings)  # what SAM or Sophia ask for (as the Playground)
+        final = optim.run(opt, surface.grad, starts, steps, record=False, **more).final
         near = [np.hypot(*(final - (m.x, m.y)).T) <= reach for m in surface.minima]
         shares.append(tuple(float(np.mean(n)) for n in near))
     return shares
