@@ -37,7 +37,13 @@ MINIMUM_COLOURS = (
     "#a0522d",
     "#00a878",
     "#c0392b",
-)
+    "#3d5a80",
+    "#d81159",
+    "#0b6e4f",
+    "#ff9f1c",
+    "#b5838d",
+    "#6a994e",
+)  # a 17th minimum takes the first hue again
 NOT_SETTLED_RGB = (170, 170, 170)
 DIVERGED_RGB = (0, 0, 0)
 OUTCOMES = {-1: "not settled", -2: "diverged"}
@@ -567,7 +573,8 @@ def basins_png(result, names=None, contours=None, width: int = 1200) -> bytes:
     canvas = export.layout_canvas(figure, width, canvas.top + plot_height + export.MARGIN["b"])
     atlas = export.base_picture(figure, canvas)
     table = legend_picture(basins_legend(result, names), canvas.scale)
-    picture = Image.new("RGB", (max(width, table.width), atlas.height + table.height))
+    wide = max(width, export.MARGIN["l"] + table.width + export.MARGIN["r"])  # a long legend
+    picture = Image.new("RGB", (wide, atlas.height + table.height))
     picture.paste(export.rgba(export.PAGE_COLOR)[:3], (0, 0, *picture.size))
     picture.paste(atlas, (0, 0))
     picture.paste(table, (export.MARGIN["l"], atlas.height))
