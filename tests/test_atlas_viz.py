@@ -13,6 +13,7 @@ import atlas
 import surfaces
 from atlas import Basins, Sensitivity, Setting, theory
 from viz import atlas as va
+from viz import export
 from viz.encode import decode
 
 
@@ -237,3 +238,13 @@ def test_a_click_elsewhere_picks_the_point_or_nothing():
     target = next(i for i, t in enumerate(fig["data"]) if t.get("name") == "starts")
     assert va.clicked_start(fig, result, {"curve_number": target, "point_index": 100}) is None
     assert va.clicked_start(fig, result, {"curve_number": 99, "point_index": 3}) is None
+
+
+def test_png_widens_for_a_long_legend():
+    """Long run names: the legend's last column ends inside the picture, page colour after it."""
+    names = ["a run with a rather long name, α = 0.01", "another run with a long name, α = 0.05"]
+    png = va.basins_png(_uniform_basins(), names, width=500)
+    picture = np.array(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    assert picture.shape[1] > 500
+    page = np.array(va._hex_rgb(export.PAGE_COLOR))
+    np.testing.assert_array_equal(picture[:, -10:], np.broadcast_to(page, picture[:, -10:].shape))
