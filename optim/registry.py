@@ -361,7 +361,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = dict(
             "Adadelta",
             alias.adadelta,
             [
-                _lr(1.0, low=1e-2, high=10.0),
+                _lr(1.0, high=10.0),
                 _number(
                     "rho",
                     "ρ",
@@ -554,7 +554,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = dict(
             "Prodigy",
             alias.prodigy,
             [
-                _lr(1.0, low=0.01, high=10.0),
+                _lr(1.0, high=10.0),
                 _beta1(),
                 _beta2(),
                 _eps(),
@@ -816,7 +816,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = dict(
             "LARS",
             alias.lars,
             [
-                _lr(0.5, low=1e-3, high=10.0),
+                _lr(0.5, high=10.0),
                 _number(
                     "trust_coefficient",
                     "η (trust)",

@@ -10,8 +10,10 @@ import pytest
 from PIL import Image
 
 import atlas
+import optim
 import surfaces
 from atlas import Setting
+from ui.atlas_controls import KNOBS
 from viz.encode import decode
 
 PAGE = "views/atlas_view.py"
@@ -192,3 +194,13 @@ def test_map_view_says_when_no_theory_applies(app_test):
     assert any("No theory applies: J is not a quadratic" in c.value for c in at.caption)
     at = app_test(PAGE, {**query, "surface": "saddle", "atlas.cells": "5"})
     assert any("are not both positive" in c.value for c in at.caption)
+
+
+def test_every_optimizer_takes_every_learning_rate_the_atlas_can_sweep():
+    """The sensitivity and map controls offer α in [1e-4, 1]; a registry range narrower than
+    that refused the sweep with a wall of numbers (Adadelta, Prodigy, LARS did)."""
+    low = min(KNOBS[name].low for name in ("lr_low", "map_lr_low"))
+    high = max(KNOBS[name].high for name in ("lr_high", "map_lr_high"))
+    for name, spec in optim.OPTIMIZERS.items():
+        (lr,) = [h for h in spec.hyperparameters if h.name == "lr"]
+        assert lr.low <= low and high <= lr.high, name
