@@ -123,6 +123,11 @@ def _momentum(default=0.9, low=0.0):
     return _number("momentum", "μ (momentum)", default, low, 0.99, "linear", help)
 
 
+def _dampening(what: str):
+    help = f"Fraction of each new {what} left out of the velocity."
+    return _number("dampening", "τ (dampening)", 0.0, 0.0, 0.99, "linear", help)
+
+
 def _weight_decay(default=0.0, decoupled=False):
     kind = (
         "Shrinks θ towards 0 directly, outside the adaptive scaling."
@@ -230,15 +235,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = dict(
             [
                 _lr(0.002),
                 _momentum(0.9),
-                _number(
-                    "dampening",
-                    "τ (dampening)",
-                    0.0,
-                    0.0,
-                    0.99,
-                    "linear",
-                    "Fraction of each new gradient left out of the velocity.",
-                ),
+                _dampening("gradient"),
                 _weight_decay(),
             ],
             "PyTorch's SGD: a velocity that adds up gradients, starting from the first one.",
@@ -827,15 +824,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = dict(
                     "Each step's length before momentum, as a fraction of ‖θ‖ (times α).",
                 ),
                 _momentum(0.9),
-                _number(
-                    "dampening",
-                    "τ (dampening)",
-                    0.0,
-                    0.0,
-                    0.99,
-                    "linear",
-                    "Fraction of each new step left out of the velocity.",
-                ),
+                _dampening("step"),
                 _flag("nesterov", "Nesterov", "Add μ·b to the step (a look-ahead)."),
                 _weight_decay(),
             ],

@@ -11,7 +11,6 @@ those.
 """
 
 import json
-import math
 import warnings
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_optim_properties import values_strategy
 from test_optim_reference import SURFACES, A
 
 import optim
@@ -283,17 +283,6 @@ PROPERTY_SURFACES = [
 ]
 
 
-def value_strategy(h: optim.Hyperparameter):
-    if h.scale == "bool":
-        return st.booleans()
-    if h.scale == "int":
-        return st.integers(int(h.low), int(h.high))
-    if h.scale == "log":
-        exponents = st.floats(math.log(h.low), math.log(h.high))
-        return exponents.map(lambda e: min(max(math.exp(e), h.low), h.high))
-    return st.floats(h.low, h.high)
-
-
 coordinate = st.floats(-1e8, 1e8, allow_nan=False, allow_infinity=False)
 starts = st.lists(st.tuples(coordinate, coordinate), min_size=1, max_size=4).map(np.array)
 
@@ -303,9 +292,7 @@ starts = st.lists(st.tuples(coordinate, coordinate), min_size=1, max_size=4).map
 @given(data=st.data(), x0=starts, surface=st.sampled_from(PROPERTY_SURFACES), record=st.booleans())
 def test_any_values_in_range_run_cleanly(name, data, x0, surface, record):
     spec = optim.OPTIMIZERS[name]
-    values = data.draw(
-        st.fixed_dictionaries({h.name: value_strategy(h) for h in spec.hyperparameters})
-    )
+    values = data.draw(values_strategy(spec))
     grad_fn, hvp_fn = surface
     with warnings.catch_warnings():
         warnings.simplefilter("error")
