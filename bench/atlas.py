@@ -2,9 +2,10 @@
 
     python bench/atlas.py [--quick] [--repeats N]
 
-Surfaces: Himmelblau (4 minima) and the typed function sin(x)·cos(y) + (x² + y²)/20 on
-[−6, 6]² (10 minima Newton finds from seeds, and 3 more just outside the domain that runs
-reach, found by clustering their endpoints: atlas.minima). torch tracks the minima our run
+Surfaces: Himmelblau (4 minima), the typed function sin(x)·cos(y) + (x² + y²)/20 on [−6, 6]²
+(10 minima Newton finds from seeds, and 3 more just outside the domain that runs reach, found
+by clustering their endpoints: atlas.minima; four sin/cos a point a step), and Himmelblau typed
+as text (the typed path's own cost beside the catalog's). torch tracks the minima our run
 ended with, so both compute the same labels. Optimizers: GD (α = 0.01), SGD with momentum
 0.9 (torch's form, so both sides compute the same numbers), RMSprop (α = 0.01, decay 0.99),
 Adam (α = 0.05). Ours: ``atlas.basins`` (rows of optim.run, online reductions). torch: the same
@@ -31,6 +32,7 @@ from atlas import Setting
 
 STEPS, RESOLUTION = 500, 200
 TYPED = "sin(x)*cos(y) + (x^2 + y^2)/20"
+TYPED_HIMMELBLAU = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"  # the typed path on a known function
 SETTINGS = [
     Setting.of("gd", lr=0.01),
     Setting.of("sgd", lr=0.01, momentum=0.9),
@@ -154,6 +156,11 @@ def main():
     cases = [
         ("himmelblau", surfaces.SURFACES["himmelblau"], himmelblau_grad),
         (TYPED, surfaces.parse(TYPED, domain=((-6, 6), (-6, 6))), typed_grad),
+        (
+            "Himmelblau, typed",
+            surfaces.parse(TYPED_HIMMELBLAU, domain=surfaces.SURFACES["himmelblau"].domain),
+            himmelblau_grad,
+        ),
     ]
     for name, surface, grad in cases:
         best, count = measure(surface, grad, torch, repeats, threads)

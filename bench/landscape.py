@@ -145,7 +145,7 @@ def kept_paths(network: MLP) -> None:
     a, b = histories[0].path[-1], histories[-1].path[-1]
     plane = Plane(origin, *directions.through(origin, a, b))
     share = max(plane.project(np.stack([a, b]))[2])
-    counts = {len(h.path) for h in histories}
+    counts = "/".join(str(n) for n in sorted({len(h.path) for h in histories}))
     print(
         f"\nkept paths, {len(histories)} optimizers × {counts} weight vectors: "
         f"{stored / 1e6:.1f} MB (float64 would be {float64 / 1e6:.1f} MB; goal ≤ 50 MB)"
