@@ -2,7 +2,8 @@
 
     python bench/engine.py [--quick] [--repeats N]
 
-(a) batch: Adam on Rosenbrock, 100,000 points x 300 steps, final points only;
+(a) batch: Adam on Rosenbrock, 100,000 points x 300 steps, final points only (torch's loop
+    also with the per-step divergence check optim.run always makes: the same computation);
 (b) single trajectory: one point x 1,000 Adam steps with the path recorded;
 (c) batch RMSprop (no fused form: its reference update on the whole array), as (a);
 (d) every optimizer of optim.OPTIMIZERS (2-D defaults) on 100,000 points of a coupled bowl,
@@ -105,8 +106,10 @@ def engine_run(x0, steps, record, opt=None):
     return optim.run(opt, numpy_grad, x0, steps, record=record)
 
 
-def torch_loop(torch, x0, steps, record, fused=None, threads=None, rmsprop=False):
-    """The loop a torch user writes: set p.grad from the analytic gradient, opt.step()."""
+def torch_loop(torch, x0, steps, record, fused=None, threads=None, rmsprop=False, checked=False):
+    """The loop a torch user writes: set p.grad from the analytic gradient, opt.step(). With
+    ``checked``, also what optim.run does every step: is every coordinate finite and within the
+    bound (a NaN fails the comparison)? Without it, a diverging point goes unnoticed."""
     previous = torch.get_num_threads()
     torch.set_num_threads(threads or previous)
     try:
@@ -122,6 +125,8 @@ def torch_loop(torch, x0, steps, record, fused=None, threads=None, rmsprop=False
             for k in range(steps):
                 p.grad = fill_rosenbrock_grad(p, torch.empty_like(p))
                 opt.step()
+                if checked and not bool(p.abs().amax() <= 1e6):
+                    raise FloatingPointError("a point left the bound")  # never, here
                 if record:
                     path[k + 1] = p
         return p.detach()
@@ -149,6 +154,10 @@ def measure(n_batch: int, repeats: int, torch) -> list[tuple[str, str, float, fl
             contenders["(a) batch", f"torch Adam(fused=True), {count} thr"] = lambda c=count: (
                 torch_loop(torch, batch, BATCH_STEPS, False, True, c)
             )
+        threads = torch.get_num_threads()
+        contenders["(a) batch", f"same + bound check, {threads} thr"] = lambda: torch_loop(
+            torch, batch, BATCH_STEPS, False, True, threads, checked=True
+        )
         contenders["(b) single", "torch Adam loop on a (1, 2) tensor"] = lambda: torch_loop(
             torch, one, SINGLE_STEPS, True
         )
