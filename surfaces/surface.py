@@ -74,7 +74,7 @@ def hessian(expression: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr]
     as the gradient takes a one-sided slope there."""
     dx, dy = gradient(expression)
     entries = (sympy.diff(dx, X), sympy.diff(dx, Y), sympy.diff(dy, Y))
-    return tuple(e.replace(sympy.DiracDelta, lambda *_: sympy.S.Zero) for e in entries)
+    return tuple(e.replace(sympy.DiracDelta, lambda *_: sympy.Integer(0)) for e in entries)
 
 
 @lru_cache(maxsize=128)
