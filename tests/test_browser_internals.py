@@ -7,7 +7,7 @@ from browser_checks import LIGHT_CHARTS, RACE, assert_clean, panel_pixels, scree
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
-QUERY = "?runs=2&r0.opt=sgd_schedule_free&r1.opt=lookahead_adam&steps=120"  # on peaks
+QUERY = "?runs=2&r0.opt=sgd_schedule_free&r0.lr=0.2&r1.opt=lookahead_adam&steps=120"  # on peaks
 INTERNAL_TRACES = (  # JS: [name, points drawn, last x] of every internal trace of the race
     f"() => {{ const gd = {RACE}; return gd ? gd.data.filter(t => t.name"
     " && t.name.includes(' · ')).map(t => [t.name, t.x.length, t.x[t.x.length - 1]]) : null; }"
