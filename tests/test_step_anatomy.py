@@ -9,7 +9,10 @@ import numpy as np
 import pytest
 
 import optim
-from viz.step_anatomy import AVERAGING_OPTIMIZERS, arrow_annotations, step_anatomy
+import surfaces
+from viz.background import surface_background
+from viz.step_anatomy import AVERAGING_OPTIMIZERS, arrow_annotations, step_anatomy, step_figure
+from viz.trajectory import Trajectory
 
 START = np.array([1.0, -2.0])
 STEPS = 6
@@ -121,3 +124,15 @@ def test_every_optimizer_keeping_averages_is_offered():
 def test_optimizers_without_averages_have_no_anatomy(name):
     with pytest.raises(ValueError, match="no step anatomy"):
         step_anatomy(name, {"lr": 0.1}, np.zeros((3, 2)), quadratic_grad)
+
+
+def test_the_still_step_view_shows_step_t_even_after_the_run_has_settled():
+    """A gradient-descent run on a bowl settles long before step 150; the step view at
+    t = 150 must still put the point at θ₁₅₀ and say "step 150" (it stopped where the run had
+    settled)."""
+    bowl = surfaces.parse("x^2 + y^2", domain=((-2, 2), (-2, 2)))
+    run = optim.run(optim.gd(lr=0.3), bowl.grad, np.array([[1.5, -1.0]]), 200, value_fn=bowl)
+    trajectory = Trajectory("GD", "#d62728", run.path[:, 0], run.values[:, 0])
+    figure = step_figure(bowl, surface_background(bowl), trajectory, None, 150)
+    texts = [t for trace in figure["data"] for t in np.atleast_1d(trace.get("text") or [])]
+    assert any("step 150" in str(t) for t in texts), texts

@@ -248,7 +248,14 @@ def step_figure(surface, background, run, anatomy: StepAnatomy | None, t: int) -
     ``anatomy``), and the run's internals up to step t when it carries them."""
     upto = replace(run, path=run.path[: t + 1], values=run.values[: t + 1], internals=None)
     animated = trajectory_figure(
-        surface, [upto], trail=None, max_frames=2, clickable=0, background=background, height=520
+        surface,
+        [upto],
+        trail=None,
+        max_frames=2,
+        clickable=0,
+        background=background,
+        height=520,
+        settle=False,  # the view shows step t, not where the run had settled before it
     )
     figure = still_figure(animated)
     figure["data"] += _internals_up_to(run, t, surface.domain)

@@ -540,11 +540,13 @@ def animation_controls(stops: np.ndarray, frame_ms: int, redraw: bool = False) -
 
 
 def animated_steps(
-    runs: list[Trajectory], domain, max_frames: int
+    runs: list[Trajectory], domain, max_frames: int, settle: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
     """The steps shown as frames (0 to the step where every run has settled, see
-    ``settled_step``, at most ``max_frames`` of them) and the slider's stops among them."""
-    shown = frame_steps(settled_step(runs, domain), max_frames)
+    ``settled_step``, or with ``settle`` False to the last step; at most ``max_frames`` of
+    them) and the slider's stops among them."""
+    last = max((run.steps for run in runs), default=0)
+    shown = frame_steps(settled_step(runs, domain) if settle else last, max_frames)
     return shown, shown[frame_steps(len(shown) - 1, SLIDER_STOPS)]  # every frame up to 100
 
 
@@ -630,10 +632,12 @@ def trajectory_figure(
     clickable: int = 21,
     height: int | None = None,
     counter: Callable[[int], str] = "step {}".format,
+    settle: bool = True,
 ) -> dict:
     """Animated contour chart of ``runs`` on ``surface`` (duck-typed: callable, ``domain``,
     optional ``minima``, ``saddles``, ``log_scale``, ``label``); see the module docstring.
-    ``counter`` gives the text of the step counter at each frame's step."""
+    ``counter`` gives the text of the step counter at each frame's step; ``settle`` False
+    plays to the last step even after every run has settled (a still step view at step t)."""
     if panels not in ("overlay", "side"):
         raise ValueError(f"panels must be 'overlay' or 'side', not {panels!r}")
     full_path = trail is None
@@ -651,7 +655,7 @@ def trajectory_figure(
         side=side, trail=trail, full_path=full_path, clickable=clickable, decimals=decimals,
     )  # fmt: skip
 
-    shown, stops = animated_steps(runs, domain, max_frames)
+    shown, stops = animated_steps(runs, domain, max_frames, settle)
     texts = counter_texts(runs, shown, counter)
     moving.append(len(data))
     data.append(_step_counter(domain, _axis_names(grid.columns - 1 if side else 0), texts[0], side))
