@@ -14,6 +14,8 @@ import optim
 import surfaces
 from atlas import Setting
 from ui.atlas_controls import KNOBS
+from ui.atlas_sections import legend_view
+from viz.atlas import basins_legend
 from viz.encode import decode
 
 PAGE = "views/atlas_view.py"
@@ -204,3 +206,13 @@ def test_every_optimizer_takes_every_learning_rate_the_atlas_can_sweep():
     for name, spec in optim.OPTIMIZERS.items():
         (lr,) = [h for h in spec.hyperparameters if h.name == "lr"]
         assert lr.low <= low and high <= lr.high, name
+
+
+def test_the_legend_shows_swatches_and_no_none_for_the_outcomes():
+    result = atlas.basins(
+        surfaces.SURFACES["sharp_flat"], [Setting.of("gd", lr=0.05)], resolution=20, steps=50
+    )
+    html = legend_view(basins_legend(result)).to_html()
+    assert "None" not in html and "nan" not in html
+    assert "background-color: #aaaaaa;\n  color: #aaaaaa;" in html  # not settled's swatch
+    assert f">{result.minima[0].value:.6g}<" in html

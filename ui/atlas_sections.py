@@ -74,7 +74,7 @@ def basins_section(spec, surface, runs, resolution: int, steps: int, start) -> N
         )
     }
     st.dataframe(
-        legend.style.apply(lambda c: [f"background-color: {v}" for v in c], subset=["colour"]),
+        legend_view(legend),
         hide_index=True,
         key="atlas.legend",
         column_config=percent,
@@ -100,6 +100,14 @@ def _clicked(figure: dict, result, keys: tuple[str, str]) -> None:
     start = va.clicked_start(figure, result, points[0]) if points else None
     if start is not None:
         st.session_state[keys[0]], st.session_state[keys[1]] = start
+
+
+def legend_view(legend):
+    """The basins legend as shown: each colour a swatch (its hex code hidden in it), J blank
+    for the outcomes (not settled, diverged) rather than "None"."""
+    return legend.style.apply(
+        lambda c: [f"background-color: {v}; color: {v}" for v in c], subset=["colour"]
+    ).format({"J": lambda v: "" if np.isnan(v) else f"{v:.6g}"})
 
 
 def _minima_note(result) -> str:
