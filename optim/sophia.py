@@ -11,6 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from optim.base import GradientTransformation, check, check_betas, check_count, check_flag
+from optim.transforms import lerp
 
 
 class ScaleBySophiaState(NamedTuple):
@@ -18,17 +19,6 @@ class ScaleBySophiaState(NamedTuple):
     m: np.ndarray  # the momentum of g
     hessian: np.ndarray  # the running average of the Hessian-diagonal estimates
     estimate: np.ndarray  # the latest estimate (z⊙Hz, or the exact diagonal); 0 before any
-
-
-def _lerp(start, end, weight):
-    """start + w·(end − start), evaluated as torch.lerp does: from the nearer end (w < ½ from
-    ``start``), for a float w or one per point."""
-    if np.ndim(weight) == 0:
-        if weight < 0.5:
-            return start + weight * (end - start)
-        return end - (end - start) * (1.0 - weight)
-    near_start = start + weight * (end - start)
-    return np.where(weight < 0.5, near_start, end - (end - start) * (1.0 - weight))
 
 
 def hutchinson_vector(seed: int, count: int, size: int) -> np.ndarray:
@@ -68,8 +58,8 @@ def scale_by_sophia(
                 z = hutchinson_vector(seed, (t - 1) // period, np.shape(params)[-1])
                 z = np.broadcast_to(z, np.shape(params))  # one z for every point
                 estimate = z * hvp_fn(params, z)
-            hessian = _lerp(hessian, estimate, 1.0 - beta2)
-        m = _lerp(state.m, g, 1.0 - beta1)
+            hessian = lerp(hessian, estimate, 1.0 - beta2)
+        m = lerp(state.m, g, 1.0 - beta1)
         ratio = np.clip(m / np.maximum(hessian, eps), -rho, rho)
         return ratio, ScaleBySophiaState(t, m, hessian, estimate)
 

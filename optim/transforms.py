@@ -667,11 +667,15 @@ class LookaheadState(NamedTuple):
     inner: object  # the inner optimizer's state (never reset)
 
 
-def _lerp(start, end, weight):
-    """``start + w·(end − start)``, evaluated as torch.lerp does (from the nearer end)."""
-    if weight < 0.5:
-        return start + weight * (end - start)
-    return end - (end - start) * (1.0 - weight)
+def lerp(start, end, weight):
+    """``start + w·(end − start)``, evaluated as torch.lerp does: from the nearer end (w < ½
+    from ``start``), for a float w or one per point."""
+    if np.ndim(weight) == 0:
+        if weight < 0.5:
+            return start + weight * (end - start)
+        return end - (end - start) * (1.0 - weight)
+    near_start = start + weight * (end - start)
+    return np.where(weight < 0.5, near_start, end - (end - start) * (1.0 - weight))
 
 
 def lookahead(inner: GradientTransformation, k=5, alpha=0.5) -> GradientTransformation:
@@ -689,7 +693,7 @@ def lookahead(inner: GradientTransformation, k=5, alpha=0.5) -> GradientTransfor
         t = state.step + 1
         if t % k:
             return step, LookaheadState(t, state.slow, inner_state)
-        slow = _lerp(params + step, state.slow, 1.0 - alpha)
+        slow = lerp(params + step, state.slow, 1.0 - alpha)
         return slow - params, LookaheadState(t, slow, inner_state)
 
     def init(params):
