@@ -20,6 +20,7 @@ import numpy as np
 
 import optim
 from lab.datasets import Dataset
+from lab.hessian import hessian_vector
 from lab.network import MLP
 from lab.paths import WeightPath
 
@@ -142,7 +143,7 @@ def train(
                 start = time.perf_counter()
                 with np.errstate(all="ignore"):
                     params, states[i] = _epoch(
-                        opt, histories[i].params, states[i], x, y, batches, backprops
+                        opt, histories[i].params, states[i], x, y, batches, backprops, network
                     )
                 seconds[i] += time.perf_counter() - start
                 _record(
@@ -201,26 +202,29 @@ def _scores(scorers: tuple, params: np.ndarray, data: Dataset) -> tuple[tuple, t
         )
 
 
-def _epoch(opt: Optimizer, params, state, x, y, batches, backprops) -> tuple[Any, Any]:
+def _epoch(opt: Optimizer, params, state, x, y, batches, backprops, network) -> tuple:
     """One pass over the batches: θ ← θ + update(∂ℓ_B/∂θ) for each batch B in turn. An
     optimizer that asks for extras (SAM, Sophia) gets them on the same batch B: ``grad_fn``
-    is ∂ℓ_B/∂θ anywhere, ``hvp_fn`` a central difference of it along v
-    (``optim.central_difference_hvp``: step 10⁻⁵·(1 + ‖θ‖), two backprops per product). The
-    exact Hessian diagonal (one product per weight) is not offered: ValueError saying so."""
+    is ∂ℓ_B/∂θ anywhere, ``hvp_fn`` the exact product ∇²ℓ_B(θ)·v (``lab.hessian``, forward
+    over backward). The exact Hessian diagonal (one product per weight) is not offered:
+    ValueError saying so."""
     asks = getattr(opt, "asks", None)
     for batch in batches:
         backprop, xb, yb = backprops[batch.stop - batch.start], x[batch], y[batch]
         grad = backprop(params, xb, yb)
-        extras = _batch_extras(opt, backprop, xb, yb) if asks else {}
+        extras = _batch_extras(opt, network, backprop, xb, yb) if asks else {}
         updates, state = opt.update(grad, state, params, **extras)
         params = params + updates
     return params, state
 
 
-def _batch_extras(opt: Optimizer, backprop, x, y) -> dict:
+def _batch_extras(opt: Optimizer, network: MLP, backprop, x, y) -> dict:
     """The extras ``opt`` asks for, on the batch (x, y)."""
 
     def grad_fn(params):
         return backprop(params, x, y)
 
-    return optim.extras(opt, grad_fn=grad_fn, hvp_fn=optim.central_difference_hvp(grad_fn))
+    def hvp_fn(params, v):
+        return hessian_vector(network, params, v, x, y)
+
+    return optim.extras(opt, grad_fn=grad_fn, hvp_fn=hvp_fn)

@@ -19,7 +19,7 @@ asks for in ``asks``, and its ``update`` takes those as keyword arguments (Optax
 Whoever steps an optimizer supplies them, via ``extras(opt, grad_fn=..., hvp_fn=...)``:
 ``optim.run`` (hvp_fn and hessian_diagonal_fn as arguments), the Atlas and the Playground (a
 surface's exact ``hvp`` and ``hessian_diagonal``), the Training lab (backprop on the same
-mini-batch, and a central difference of it for ``hvp_fn``). Where the
+mini-batch, and exact products by forward over backward for ``hvp_fn``). Where the
 steps' gradients pass through noise or clipping, ``through`` gives the asked-for gradient the
 same treatment (the Playground and the Atlas).
 """

@@ -2,8 +2,8 @@
 
 The step divides a momentum of gradients by a running average of the Hessian's diagonal and
 clips the ratio, so the update asks for Hessian-vector products: ``hvp_fn(params, v) -> H·v``
-(optim.base, "Extras"). On a surface they are exact (sympy); in the Training lab a central
-difference of backprop gradients.
+(optim.base, "Extras"). On a surface they are exact (sympy), in the Training lab too (forward
+over backward through the network, lab.hessian).
 """
 
 from typing import NamedTuple

@@ -12,6 +12,7 @@ import lab
 import optim
 import surfaces
 from atlas.batch import Setting, Tracker, sweep
+from optim.sophia import hutchinson_vector
 from ui.engine import RunSpec, Settings, SurfaceSpec, compute_trajectory
 
 NEW = ["sam_sgd", "sam_adam", "sophia"]
@@ -198,3 +199,25 @@ def test_lab_trains_with_them_from_both_sets_of_defaults(name):
     for history in result.histories:
         assert history.diverged_at is None and np.all(np.isfinite(history.params))
         assert not np.array_equal(history.params, network.init(0))
+
+
+def test_lab_sophia_gets_exact_hessian_vector_products_on_the_batch():
+    """One full-batch step of SophiaH by hand: ĥ = z⊙(H z) with H z from central differences
+    of the network's reference gradient (MLP.loss_and_grad, tight step), m = (1−β₁)g,
+    h = (1−β₂)ĥ, θ₁ = θ₀ − α·clip(m / max(h, ε), ±ρ). The lab's exact products must agree to
+    the difference's own accuracy."""
+    network, data = small_problem()
+    lr, (beta1, beta2), rho, eps = 0.1, (0.96, 0.99), 1.0, 1e-12
+    sophia = optim.sophia(lr=lr, betas=(beta1, beta2), rho=rho, eps=eps, update_period=1)
+    result = lab.train(network, data, [("Sophia", sophia)], epochs=1)
+    theta = network.init(0)
+
+    def grad(p):
+        return network.loss_and_grad(p, data.x_train, data.y_train)[1]
+
+    z = hutchinson_vector(0, 0, theta.size)
+    h = 1e-6
+    hz = (grad(theta + h * z) - grad(theta - h * z)) / (2 * h)
+    m, hess = (1 - beta1) * grad(theta), (1 - beta2) * z * hz
+    expected = theta - lr * np.clip(m / np.maximum(hess, eps), -rho, rho)
+    np.testing.assert_allclose(result.histories[0].params, expected, rtol=1e-6, atol=1e-9)
