@@ -152,3 +152,32 @@ def test_a_section_waits_for_its_optimizer(app_test, monkeypatch):
     titles = [s.value for s in at.subheader]
     assert "Prodigy finds its own step size" not in titles
     assert "Schedule-Free: no schedule, an average" in titles
+
+
+def _headings_and_knobs(node, found: list) -> list:
+    """(kind, text) of every subheader and slider below ``node``, in page order."""
+    kind = getattr(node, "type", None)
+    if kind == "subheader":
+        found.append(("heading", node.value))
+    elif kind in ("slider", "select_slider"):
+        found.append(("knob", node.label))
+    for child in getattr(node, "children", {}).values():
+        _headings_and_knobs(child, found)
+    return found
+
+
+def test_each_sections_controls_sit_under_its_heading(app_test):
+    """A section's run editor comes after its heading (it came before, under the previous
+    section's text): each knob names an optimizer of the section whose heading precedes it."""
+    at = app_test(PAGE)
+    order = _headings_and_knobs(at.main, [])
+    headings = [text for kind, text in order if kind == "heading"]
+    assert order[0][0] == "heading" and len(headings) == 4
+    section = None
+    for kind, text in order:
+        if kind == "heading":
+            section = text
+        elif "Muon" in text:
+            assert "Muon" in section, (text, section)
+        elif "SAM" in text or "Prodigy" in text:
+            assert text.split(" · ")[1].split(":")[0].split(" (")[0] in section, (text, section)

@@ -97,8 +97,7 @@ def schedule_free_steps(run: Trajectory, preset):
 
 @st.fragment
 def sam_section():
-    preset = edit_runs(url, PRESETS["sam"], ("lr", "rho"))
-    st.subheader(preset.title, divider="gray")
+    st.subheader(PRESETS["sam"].title, divider="gray")
     st.markdown(
         """
 The two minima here are exactly as deep (J = 0); the left one is sharp (curvature 8.8), the
@@ -108,6 +107,7 @@ gradient there throws the point out; in the flat one the probe stays low and the
 From the same start, SGD with momentum settles in the sharp minimum, SAM in the flat one.
 """
     )
+    preset = edit_runs(url, PRESETS["sam"], ("lr", "rho"))
     show_preset(preset, key="sam_race")
     shares = minimum_shares(preset)
     (sgd_sharp, sgd_flat), (sam_sharp, sam_flat) = shares
@@ -123,8 +123,7 @@ From the same start, SGD with momentum settles in the sharp minimum, SAM in the 
 
 @st.fragment
 def muon_section():
-    preset = edit_runs(url, PRESETS["muon"])
-    st.subheader(preset.title, divider="gray")
+    st.subheader(PRESETS["muon"].title, divider="gray")
     st.markdown(
         """
 On a surface the parameter is one 2-vector, which **Muon** treats as a 1 × 2 matrix; its
@@ -135,6 +134,7 @@ with the tiny gradient while Muon walks off at full pace. The flip side: near a 
 steps do not shrink either, so without a decaying α it ends circling at about 0.7·α.
 """
     )
+    preset = edit_runs(url, PRESETS["muon"])
     runs = show_preset(preset, key="muon_race")
     show(step_size_figure(runs), key="muon_steps")
     fragment_done(url)
@@ -142,8 +142,7 @@ steps do not shrink either, so without a decaying α it ends circling at about 0
 
 @st.fragment
 def prodigy_section():
-    preset = edit_runs(url, PRESETS["prodigy"], ("lr", "d0"))
-    st.subheader(preset.title, divider="gray")
+    st.subheader(PRESETS["prodigy"].title, divider="gray")
     st.markdown(
         """
 Adam with α = 10⁻⁴ is far too timid for this surface: after 300 steps it has barely moved.
@@ -153,6 +152,7 @@ gradients it saw. Within a few dozen steps d is large enough to cross the surfac
 growing once the estimate stops rising (it never shrinks).
 """
     )
+    preset = edit_runs(url, PRESETS["prodigy"], ("lr", "d0"))
     runs = show_preset(preset, key="prodigy_race")
     figure = step_size_estimate_figure(runs)
     if figure is not None:
