@@ -14,8 +14,8 @@ import optim
 import surfaces
 from atlas import Setting
 from ui.atlas_controls import KNOBS
-from ui.atlas_sections import legend_view
-from viz.atlas import basins_legend
+from ui.atlas_sections import legend_view, sensitivity_view
+from viz.atlas import basins_legend, sensitivity_table
 from viz.encode import decode
 
 PAGE = "views/atlas_view.py"
@@ -216,3 +216,15 @@ def test_the_legend_shows_swatches_and_no_none_for_the_outcomes():
     assert "None" not in html and "nan" not in html
     assert "background-color: #aaaaaa;\n  color: #aaaaaa;" in html  # not settled's swatch
     assert f">{result.minima[0].value:.6g}<" in html
+
+
+def test_the_sensitivity_table_says_when_no_learning_rate_is_good():
+    """GD on peaks from starts all over the domain: many end in a local minimum, so no α
+    reaches 90 % success; the table says so instead of showing "None"."""
+    peaks = surfaces.SURFACES["peaks"]
+    result = atlas.sensitivity(
+        peaks, [Setting.of("gd")], lr_range=(1e-3, 0.1), lr_count=4, starts=16, steps=100
+    )
+    assert np.isnan(result.good_range()[0])
+    html = sensitivity_view(sensitivity_table(result)).to_html()
+    assert "None" not in html and "nan" not in html and "no α reaches 90%" in html

@@ -150,9 +150,23 @@ def sensitivity_section(spec, runs, knobs: dict) -> None:
         f"Good range: decades of α with at least {atlas.GOOD:.0%} success."
     )
     st.dataframe(
-        va.sensitivity_table(result, [r.label for r in runs]),
+        sensitivity_view(va.sensitivity_table(result, [r.label for r in runs])),
         hide_index=True,
         key="atlas.sensitivity_table",
+    )
+
+
+def sensitivity_view(table):
+    """The sensitivity table as shown: success as a percentage, and in words where no α
+    reaches the good range's success rate (its width is nan, shown as "None" otherwise)."""
+    none = f"no α reaches {atlas.GOOD:.0%}"
+    return table.style.format(
+        {
+            "success at best α": "{:.0%}".format,
+            "good range (decades)": lambda w: none if np.isnan(w) else f"{w:.2g}",
+            "best α": "{:.3g}".format,
+            "median J − J*": "{:.3g}".format,
+        }
     )
 
 
