@@ -54,7 +54,7 @@ def averages(state) -> Averages:
     chain the first ``mu`` and the first ``nu`` in chain order (for ``rmsprop`` with momentum
     ``mu`` is the momentum buffer of the scaled steps), each with its state's correction."""
     found = {}
-    for part in _parts(state):
+    for part in state_parts(state):
         for name in ("mu", "nu"):
             if name not in found and getattr(part, name, None) is not None:
                 found[name] = (getattr(part, name), getattr(part, f"{name}_correction", 1.0))
@@ -62,10 +62,16 @@ def averages(state) -> Averages:
     return Averages(mu, nu, mu_correction, nu_correction)
 
 
-def _parts(state):
-    """The transformation states in ``state``, depth first (a chain's state is a tuple)."""
+def state_parts(state, wrapped: bool = False):
+    """The transformation states in ``state``, depth first, outermost first (a chain's state is
+    a tuple); with ``wrapped`` also the inner optimizer's state a wrapper keeps in a field
+    (Lookahead, Schedule-Free, SAM), after the wrapper's own."""
     if hasattr(state, "_fields"):
         yield state
+        if wrapped:
+            for value in state:
+                if isinstance(value, tuple):
+                    yield from state_parts(value, wrapped)
     elif isinstance(state, tuple):
         for part in state:
-            yield from _parts(part)
+            yield from state_parts(part, wrapped)

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from optim.averages import state_parts
 from optim.runner import run
 
 
@@ -44,24 +45,11 @@ SCALAR_INTERNALS = tuple(i.field for i in INTERNALS if i.kind == "scalar")
 LABELS = {i.field: i.label for i in INTERNALS}
 
 
-def _states(state):
-    """Every optimizer state inside ``state``, outermost first: a chain's state is a tuple, a
-    wrapper's state (Lookahead, Schedule-Free) holds its inner optimizer's state in a field."""
-    if hasattr(state, "_fields"):
-        yield state
-        for value in state:
-            if isinstance(value, tuple):
-                yield from _states(value)
-    elif isinstance(state, tuple):
-        for part in state:
-            yield from _states(part)
-
-
 def internals(state) -> dict[str, np.ndarray]:
     """The internals of ``INTERNALS`` that ``state`` keeps, outermost first: points with the
     params' shape (n, d), scalars as (n,) (a per-point number stored as (n, 1) is flattened)."""
     found: dict[str, np.ndarray] = {}
-    for part in _states(state):
+    for part in state_parts(state, wrapped=True):
         fields = part._fields
         for item in INTERNALS:
             value = getattr(part, item.field, None)
