@@ -11,6 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from optim.base import GradientTransformation, check, check_flag
+from optim.base import extras as extras_for  # update's own keyword is named extras
 
 PERTURB_EPS = 1e-12  # added to the norm, as the authors' code does
 
@@ -42,8 +43,7 @@ def sam(base: GradientTransformation, rho=0.05, adaptive=False) -> GradientTrans
         scale = rho / (norm + PERTURB_EPS)
         climb = (params * params * g if adaptive else g) * scale
         probe = params + climb
-        available = extras | {"grad_fn": grad_fn}
-        asked = {name: available[name] for name in base.asks}
+        asked = extras_for(base, grad_fn=grad_fn, **extras)  # what the base asks for
         updates, base_state = base.update(grad_fn(probe), state.base, params, **asked)
         return updates, SamState(probe, base_state)
 
